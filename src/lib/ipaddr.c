@@ -1,0 +1,50 @@
+/* ipaddr.c — see ipaddr.h. */
+#include "ipaddr.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+bool ipaddr_parse(const char *s, struct ip_addr *out)
+{
+	uint8_t buf[16];
+	if (inet_pton(AF_INET, s, buf) == 1) {
+		ipaddr_set4(out, buf);
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, buf) == 1) {
+		ipaddr_set6(out, buf);
+		return true;
+	}
+	return false;
+}
+
+void ipaddr_format(const struct ip_addr *a, char *buf, size_t len)
+{
+	if (a->family == 4)
+		inet_ntop(AF_INET, a->b, buf, (socklen_t)len);
+	else if (a->family == 6)
+		inet_ntop(AF_INET6, a->b, buf, (socklen_t)len);
+	else if (len > 0)
+		buf[0] = '\0';
+}
+
+int ipaddr_cmp(const struct ip_addr *a, const struct ip_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	int c = memcmp(a->b, b->b, 16);
+	return (c > 0) - (c < 0);
+}
+
+bool ipaddr_prefix_eq(const struct ip_addr *a, const struct ip_addr *b, unsigned bits)
+{
+	if (a->family != b->family)
+		return false;
+	unsigned full = bits / 8, rest = bits % 8;
+	if (memcmp(a->b, b->b, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff << (8 - rest));
+	return (a->b[full] & mask) == (b->b[full] & mask);
+}
