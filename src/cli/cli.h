@@ -1,0 +1,19 @@
+/*
+ * cli.h — the `acd` command line: one function per verb, each taking the arguments after its
+ * verb words. Verbs print JSON on stdout (for scripts) and one-line errors on stderr, and
+ * return the process exit status (0 ok, 1 check failed, 2 bad usage or input, 3 refused).
+ */
+#ifndef ACD_CLI_H
+#define ACD_CLI_H
+
+#include <jansson.h>
+
+/* Prints v as one line of JSON on stdout, releases it, and returns 0. */
+int cli_print_json(json_t *v);
+
+int cmd_keygen(int argc, char **argv);
+int cmd_approval_sign(int argc, char **argv);
+int cmd_approval_verify(int argc, char **argv);
+int cmd_prefixes_check(int argc, char **argv);
+
+#endif
