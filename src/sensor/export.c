@@ -1,0 +1,129 @@
+/* export.c — see export.h. */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int open_out(const char *dir, const char *name, struct acd_error *e)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		acd_fail(e, ACD_EINPUT, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* An existing file keeps its content, but never stays readable by others. */
+	if (fchmod(fd, 0600) < 0) {
+		acd_fail(e, ACD_EINPUT, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+enum acd_status exporter_open(struct exporter *x, const char *dir, struct acd_error *e)
+{
+	memset(x, 0, sizeof *x);
+	struct stat st;
+	if (stat(dir, &st) < 0 && mkdir(dir, 0700) < 0)
+		return acd_fail(e, ACD_EINPUT, "%s: %s", dir, strerror(errno));
+	x->records_fd = open_out(dir, "records.jsonl", e);
+	if (x->records_fd < 0)
+		return ACD_EINPUT;
+	x->stats_fd = open_out(dir, "stats.jsonl", e);
+	if (x->stats_fd < 0) {
+		close(x->records_fd);
+		return ACD_EINPUT;
+	}
+	pthread_mutex_init(&x->lock, NULL);
+	return ACD_OK;
+}
+
+static void write_all(struct exporter *x, int fd, const char *p, size_t len)
+{
+	while (len > 0 && !x->failed) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			x->failed = errno ? errno : EIO;
+			log_warn("writing output failed");
+			return;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void hand_over(struct exporter *x, int fd, struct linebuf *b, uint64_t *count, uint64_t n)
+{
+	if (b->len == 0)
+		return;
+	pthread_mutex_lock(&x->lock);
+	write_all(x, fd, b->data, b->len);
+	*count += n;
+	pthread_mutex_unlock(&x->lock);
+	b->len = 0;
+}
+
+void exporter_records(struct exporter *x, struct linebuf *b, uint64_t n)
+{
+	hand_over(x, x->records_fd, b, &x->records, n);
+}
+
+void exporter_stats(struct exporter *x, struct linebuf *b, uint64_t n)
+{
+	hand_over(x, x->stats_fd, b, &x->stats, n);
+}
+
+void exporter_sync(struct exporter *x)
+{
+	pthread_mutex_lock(&x->lock);
+	if (fsync(x->records_fd) < 0 || fsync(x->stats_fd) < 0) {
+		if (!x->failed)
+			x->failed = errno;
+		log_warn("fsync of output failed");
+	}
+	pthread_mutex_unlock(&x->lock);
+}
+
+void exporter_close(struct exporter *x)
+{
+	exporter_sync(x);
+	close(x->records_fd);
+	close(x->stats_fd);
+	pthread_mutex_destroy(&x->lock);
+}
+
+void linebuf_add(struct linebuf *b, const char *line, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		char *p = realloc(b->data, cap);
+		if (!p)
+			fatalx(1, "out of memory for output lines");
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, line, len);
+	b->len += len;
+	b->data[b->len++] = '\n';
+}
+
+void linebuf_free(struct linebuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * export.h — where selected records and statistics go: `records.jsonl` and `stats.jsonl` in
+ * the --out directory (Contract 3), created 0600 and appended to, never truncated, so that a
+ * second run into the same directory loses nothing. Writers hand over whole lines only, and
+ * each hand-over is one locked write() loop: a crash leaves complete lines behind.
+ */
+#ifndef ACD_EXPORT_H
+#define ACD_EXPORT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct exporter {
+	int records_fd, stats_fd;
+	pthread_mutex_t lock;
+	uint64_t records, stats;
+	int failed; /* errno of the first failed write, 0 while all is well */
+};
+
+/* A growable buffer of complete lines a worker fills before handing them over. */
+struct linebuf {
+	char *data;
+	size_t len, cap;
+};
+
+enum acd_status exporter_open(struct exporter *x, const char *dir, struct acd_error *e);
+void exporter_close(struct exporter *x);
+/* Writes `n` complete record lines held in b, then empties b. */
+void exporter_records(struct exporter *x, struct linebuf *b, uint64_t n);
+void exporter_stats(struct exporter *x, struct linebuf *b, uint64_t n);
+/* fsync both files. */
+void exporter_sync(struct exporter *x);
+
+/* Appends one line (a '\n' is added). */
+void linebuf_add(struct linebuf *b, const char *line, size_t len);
+void linebuf_free(struct linebuf *b);
+
+#endif

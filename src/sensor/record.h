@@ -1,0 +1,48 @@
+/*
+ * record.h — a selected flow's mechanical information and its Contract 4 record line.
+ *
+ * `struct flow_sel` exists only for flows that at least one approval selected: the names
+ * and digests seen from the selection on, and which selectors of which approvals matched.
+ * A flow selected by several approvals yields one record per approval, each listing only
+ * that approval's selectors, and the name a domain selector of that approval matched.
+ */
+#ifndef ACD_RECORD_H
+#define ACD_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "export.h"
+#include "flow_table.h"
+#include "selection.h"
+
+enum name_field { NAME_DNS, NAME_TLS, NAME_HTTP, NAME_FIELDS };
+
+struct sel_hit {
+	uint16_t approval, selector;
+	int8_t field; /* for a domain selector: which name matched (enum name_field), else -1 */
+	char name[APP_NAME_MAX];
+};
+
+struct flow_sel {
+	char name[NAME_FIELDS][APP_NAME_MAX]; /* first seen since selection */
+	char ja3[APP_JA3_HEX];
+	char http_method[APP_METHOD_MAX];
+	char http_ua[APP_UA_MAX];
+	struct sel_hit *hits;
+	size_t nhits, cap;
+};
+
+/* Records that approval `ap`'s selector `sel` matched; name/field for domain hits. Allocates
+ * f->sel on first use. False when out of memory (the hit is then not recorded). */
+bool record_hit(struct flow *f, uint16_t ap, uint16_t sel, int field, const char *name);
+/* Remembers a name seen after selection, when none of that kind was kept yet. */
+void record_seen_name(struct flow *f, enum name_field field, const char *name);
+void record_free(struct flow *f);
+
+/* Appends the record of flow f for approval index `ap` as one JSON line to b. */
+void record_format(const struct flow *f, const struct selection *s, size_t ap,
+		   const char *sensor_id, uint64_t seq, struct linebuf *b);
+
+#endif
