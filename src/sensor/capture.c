@@ -1,0 +1,85 @@
+/* capture.c — see capture.h. */
+#include "capture.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "decode.h"
+
+static enum acd_status check_link(pcap_t *h, const char *name, struct acd_error *e)
+{
+	int dlt = pcap_datalink(h);
+	if (decode_link_supported(dlt))
+		return ACD_OK;
+	const char *dname = pcap_datalink_val_to_name(dlt);
+	return acd_fail(e, ACD_EINPUT, "%s: link type %d (%s) is not supported", name, dlt,
+			dname ? dname : "unknown");
+}
+
+enum acd_status capture_check_file(const char *path, struct acd_error *e)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *h = pcap_open_offline(path, errbuf);
+	if (!h)
+		return acd_fail(e, ACD_EINPUT, "%s: %s", path, errbuf);
+	enum acd_status st = check_link(h, path, e);
+	pcap_close(h);
+	return st;
+}
+
+static pcap_t *open_one(const char *iface, struct acd_error *e)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *h = pcap_create(iface, errbuf);
+	if (!h) {
+		acd_fail(e, ACD_EINPUT, "%s: %s", iface, errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(h, 65535);
+	pcap_set_promisc(h, 1);
+	pcap_set_timeout(h, 200); /* wake up to close statistics intervals on quiet links */
+	pcap_set_buffer_size(h, 64 << 20);
+	int rc = pcap_activate(h);
+	if (rc < 0) {
+		acd_fail(e, ACD_EINPUT, "%s: %s", iface, pcap_geterr(h));
+		pcap_close(h);
+		return NULL;
+	}
+	if (check_link(h, iface, e) != ACD_OK) {
+		pcap_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+enum acd_status capture_open_live(const char *iface, int n, pcap_t **out, struct acd_error *e)
+{
+	int group = (int)(getpid() & 0xffff);
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	for (int i = 0; i < n; i++) {
+		out[i] = open_one(iface, e);
+		if (!out[i])
+			goto fail;
+		if (n == 1)
+			break;
+		int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+		if (setsockopt(pcap_fileno(out[i]), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) {
+			acd_fail(e, ACD_EINPUT, "%s: cannot join fanout group: %s", iface,
+				 strerror(errno));
+			pcap_close(out[i]);
+			goto fail;
+		}
+	}
+	return ACD_OK;
+fail:
+	while (n-- > 0)
+		if (out[n]) {
+			pcap_close(out[n]);
+			out[n] = NULL;
+		}
+	return ACD_EINPUT;
+}

@@ -1,0 +1,304 @@
+/*
+ * acd-sensor — automated selection (自動選別) of communications information.
+ *
+ * Reads traffic, drops domestic-to-domestic packets unread, follows only the flows that an
+ * approval in force may select, and writes the mechanical information of the selected ones
+ * (Contract 4); everything else is gone with the packet. main reads like the table of
+ * contents: options, refuse early, load, open inputs and outputs, drop root, run workers,
+ * re-read approvals on SIGHUP and every minute, report.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "log.h"
+#include "matcher.h"
+#include "sandbox.h"
+#include "sensor.h"
+#include "worker.h"
+
+#define RELOAD_SECONDS 60
+
+struct options {
+	const char *prefixes, *country, *commission_key, *office_key, *out, *user;
+	const char *approvals[SELECTION_MAX_APPROVALS];
+	size_t napprovals;
+	bool verbose;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: acd-sensor --prefixes FILE --facility NAME --approval FILE [--approval FILE …]\n"
+		"                  [--commission-key FILE] [--office-key FILE] [--revocations DIR]\n"
+		"                  (--read PCAP [--read PCAP …] | --interface IFACE) --out DIR\n"
+		"                  [--sensor-id ID] [--threads N] [--idle-timeout S]\n"
+		"                  [--active-timeout S] [--max-flows N] [--stats-interval S]\n"
+		"                  [--country CC] [--user USER] [--verbose]\n");
+	exit(2);
+}
+
+static long number(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		fatalx(2, "%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
+	return v;
+}
+
+static void parse_options(int argc, char **argv, struct sensor *sn, struct options *o)
+{
+	static const struct option opts[] = {
+		{"prefixes", required_argument, NULL, 'p'},
+		{"facility", required_argument, NULL, 'f'},
+		{"approval", required_argument, NULL, 'a'},
+		{"commission-key", required_argument, NULL, 'c'},
+		{"office-key", required_argument, NULL, 'o'},
+		{"revocations", required_argument, NULL, 'R'},
+		{"read", required_argument, NULL, 'r'},
+		{"interface", required_argument, NULL, 'i'},
+		{"out", required_argument, NULL, 'O'},
+		{"sensor-id", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 't'},
+		{"idle-timeout", required_argument, NULL, 'I'},
+		{"active-timeout", required_argument, NULL, 'A'},
+		{"max-flows", required_argument, NULL, 'm'},
+		{"stats-interval", required_argument, NULL, 'S'},
+		{"country", required_argument, NULL, 'C'},
+		{"user", required_argument, NULL, 'u'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0}};
+	static const char *inputs[4096];
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->prefixes = optarg; break;
+		case 'f': sn->facility = optarg; break;
+		case 'a':
+			if (o->napprovals == SELECTION_MAX_APPROVALS)
+				fatalx(2, "--approval: at most %d approvals", SELECTION_MAX_APPROVALS);
+			o->approvals[o->napprovals++] = optarg;
+			break;
+		case 'c': o->commission_key = optarg; break;
+		case 'o': o->office_key = optarg; break;
+		case 'R': sn->revocations_dir = optarg; break;
+		case 'r':
+			if (sn->ninputs == sizeof inputs / sizeof inputs[0])
+				fatalx(2, "--read: too many files");
+			inputs[sn->ninputs++] = optarg;
+			break;
+		case 'i': sn->interface = optarg; break;
+		case 'O': o->out = optarg; break;
+		case 's': sn->sensor_id = optarg; break;
+		case 't': sn->threads = (int)number("--threads", optarg, 1, 64); break;
+		case 'I': sn->idle_timeout = number("--idle-timeout", optarg, 1, 86400) * ACD_USEC; break;
+		case 'A':
+			sn->active_timeout = number("--active-timeout", optarg, 1, 86400) * ACD_USEC;
+			break;
+		case 'm': sn->max_flows = (uint32_t)number("--max-flows", optarg, 1, 1L << 28); break;
+		case 'S':
+			sn->stats_interval = number("--stats-interval", optarg, 1, 86400) * ACD_USEC;
+			break;
+		case 'C': o->country = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'v': o->verbose = true; break;
+		default: usage();
+		}
+	}
+	sn->inputs = inputs;
+	if (optind != argc)
+		fatalx(2, "unexpected argument '%s'", argv[optind]);
+	if (!o->prefixes || !sn->facility || o->napprovals == 0 || !o->out)
+		usage();
+	if ((sn->ninputs > 0) == (sn->interface != NULL))
+		fatalx(2, "give either --read (one or more) or --interface");
+	if (!sn->sensor_id)
+		sn->sensor_id = sn->facility;
+}
+
+static void load_prefixes(struct sensor *sn, const struct options *o)
+{
+	struct acd_error e;
+	if (prefix_table_load(o->prefixes, o->country, &sn->prefixes, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	struct prefix_table_summary s;
+	prefix_table_summary(sn->prefixes, &s);
+	log_debug("prefix table %s: %zu CIDR lines, %zu RIR lines (%zu skipped), %zu foreign",
+		  o->prefixes, s.cidr_lines, s.rir_lines, s.rir_skipped, s.foreign_lines);
+	char buf[128];
+	for (size_t i = 0; prefix_table_foreign_line(sn->prefixes, i, buf, sizeof buf); i++)
+		log_info("prefix table: foreign exception %s", buf);
+}
+
+static void load_key(const char *path, uint8_t *pk, bool *has)
+{
+	struct acd_error e;
+	if (!path)
+		return;
+	if (key_read_public(path, pk, &e) != ACD_OK)
+		fatalx(3, "refused: %s", e.msg); /* a missing key refuses the approvals it signs */
+	*has = true;
+}
+
+static void warn_revocation(const char *msg)
+{
+	log_warnx("revocation ignored: %s", msg);
+}
+
+static void load_approvals(struct sensor *sn, const struct options *o)
+{
+	struct acd_error e;
+	struct revocations rev = {0};
+	load_key(o->commission_key, sn->keys.commission, &sn->keys.has_commission);
+	load_key(o->office_key, sn->keys.office, &sn->keys.has_office);
+	if (sn->revocations_dir &&
+	    revocations_load(sn->revocations_dir, &sn->keys, &rev, warn_revocation, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	struct selection *s = &sn->sel;
+	s->prefixes = sn->prefixes;
+	s->ap = calloc(o->napprovals, sizeof *s->ap);
+	const struct approval *list[SELECTION_MAX_APPROVALS];
+	acd_time now = time_now();
+	for (size_t i = 0; i < o->napprovals; i++) {
+		struct approval_rt *rt = &s->ap[i];
+		enum acd_status st = approval_load(o->approvals[i], &sn->keys, sn->facility, now,
+						   &rev, &rt->a, &e);
+		if (st != ACD_OK)
+			fatalx((int)st, "%s", e.msg);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(s->ap[j].a.id, rt->a.id) == 0)
+				fatalx(2, "%s: approval id %s given twice", o->approvals[i], rt->a.id);
+		rt->path = o->approvals[i];
+		acd_time revoked = revocations_lookup(&rev, rt->a.id);
+		atomic_init(&rt->in_force_until,
+			    revoked < rt->a.valid_until ? revoked : rt->a.valid_until);
+		for (size_t j = 0; j < rt->a.n_selectors; j++) {
+			enum selector_type t = rt->a.selectors[j].type;
+			rt->has_ip |= t == SEL_IP;
+			rt->has_domain |= t == SEL_DOMAIN;
+		}
+		s->kind_mask[rt->a.kind] |= 1ull << i;
+		if (rt->has_domain)
+			s->domain_mask |= 1ull << i;
+		list[i] = &rt->a;
+		s->n++;
+		log_info("approval %s (%s) in force, %zu selectors", rt->a.id,
+			 approval_kind_name(rt->a.kind), rt->a.n_selectors);
+	}
+	revocations_free(&rev);
+	if (matcher_build(list, s->n, &s->matcher, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	s->content_mask = matcher_approvals(s->matcher);
+}
+
+static void open_inputs(struct sensor *sn)
+{
+	struct acd_error e;
+	for (size_t i = 0; i < sn->ninputs; i++)
+		if (capture_check_file(sn->inputs[i], &e) != ACD_OK)
+			fatalx(2, "%s", e.msg);
+	if (!sn->interface)
+		return;
+	sn->live = calloc((size_t)sn->threads, sizeof *sn->live);
+	if (!sn->live || capture_open_live(sn->interface, sn->threads, sn->live, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+}
+
+/* Waits for the workers, re-reading approvals on SIGHUP and every RELOAD_SECONDS; SIGINT
+ * and SIGTERM stop a live capture (files end by themselves). */
+static void supervise(struct sensor *sn, const sigset_t *sigs)
+{
+	struct timespec tick = {1, 0};
+	int since_reload = 0;
+	while (atomic_load(&sn->workers_done) < sn->threads) {
+		int sig = sigtimedwait(sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM) {
+			log_info("stopping on signal %d", sig);
+			atomic_store(&sn->stop, true);
+			for (int i = 0; sn->live && i < sn->threads; i++)
+				pcap_breakloop(sn->live[i]);
+		}
+		if (sig == SIGHUP || ++since_reload >= RELOAD_SECONDS) {
+			selection_reload(&sn->sel, &sn->keys, sn->facility, sn->revocations_dir);
+			since_reload = 0;
+		}
+	}
+}
+
+static void run(struct sensor *sn)
+{
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
+	sn->main_thread = pthread_self();
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask; main waits */
+	struct worker *w = calloc((size_t)sn->threads, sizeof *w);
+	if (!w)
+		fatalx(1, "out of memory");
+	for (int i = 0; i < sn->threads; i++)
+		if (!worker_init(&w[i], sn, i))
+			fatalx(1, "out of memory for %u flows per worker",
+			       sn->max_flows / (unsigned)sn->threads);
+	for (int i = 0; i < sn->threads; i++)
+		pthread_create(&w[i].thread, NULL, sn->live ? worker_run_live : worker_run_files,
+			       &w[i]);
+	supervise(sn, &sigs);
+	for (int i = 0; i < sn->threads; i++) {
+		pthread_join(w[i].thread, NULL);
+		worker_destroy(&w[i]);
+	}
+	free(w);
+}
+
+int main(int argc, char **argv)
+{
+	static struct sensor sn = {.threads = 1,
+				   .idle_timeout = 60 * ACD_USEC,
+				   .active_timeout = 300 * ACD_USEC,
+				   .stats_interval = 60 * ACD_USEC,
+				   .max_flows = 1u << 20};
+	struct options o = {.country = "JP", .user = "nobody"};
+	sandbox_no_core();
+	log_init("acd-sensor", 0);
+	parse_options(argc, argv, &sn, &o);
+	log_init("acd-sensor", o.verbose);
+	if (sodium_init() < 0)
+		fatalx(1, "libsodium failed to initialise");
+	matcher_global_init();
+	pthread_mutex_init(&sn.error_lock, NULL);
+	sn.start_time = time_now();
+
+	load_prefixes(&sn, &o);
+	load_approvals(&sn, &o);
+	open_inputs(&sn);
+	struct acd_error e;
+	if (exporter_open(&sn.out, o.out, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	if (sn.live && sandbox_drop_root(o.user, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	stats_merger_init(&sn.stats, sn.threads, sn.sensor_id, &sn.sel, &sn.out);
+
+	run(&sn);
+
+	stats_merger_destroy(&sn.stats);
+	const struct interval_stats *t = &sn.stats.total;
+	log_debug("done: %llu records, %llu decode errors, %llu not IP",
+		  (unsigned long long)sn.out.records, (unsigned long long)t->decode_errors,
+		  (unsigned long long)t->not_ip);
+	int failed = sn.out.failed;
+	exporter_close(&sn.out);
+	if (failed)
+		fatalx(1, "output could not be written completely");
+	if (sn.input_error[0])
+		fatalx(2, "%s", sn.input_error);
+	return 0;
+}

@@ -1,0 +1,566 @@
+/* worker.c — see worker.h. The per-packet path, in the order data flows. */
+#include "worker.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "decode.h"
+#include "log.h"
+#include "record.h"
+
+#define RECORD_FLUSH_BYTES (256 * 1024)
+
+/* What a selector hit needs to know: set for the packet being processed. */
+struct hit_ctx {
+	struct worker *w;
+	struct flow *f;
+	acd_time ts;
+	uint64_t live; /* approvals in scope and in force at this packet */
+	int field;
+	const char *name;
+};
+
+void sensor_input_error(struct sensor *sn, const char *fmt, ...)
+{
+	pthread_mutex_lock(&sn->error_lock);
+	if (sn->input_error[0] == '\0') {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(sn->input_error, sizeof sn->input_error, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&sn->error_lock);
+}
+
+bool worker_init(struct worker *w, struct sensor *sn, int id)
+{
+	memset(w, 0, sizeof *w);
+	w->sn = sn;
+	w->id = id;
+	uint32_t share = sn->max_flows / (uint32_t)sn->threads;
+	if (!flow_table_init(&w->flows, share ? share : 1) || !frag_table_init(&w->frags))
+		return false;
+	if (sn->sel.matcher && !(w->scratch = matcher_scratch_new(sn->sel.matcher)))
+		return false;
+	return true;
+}
+
+void worker_destroy(struct worker *w)
+{
+	flow_table_destroy(&w->flows);
+	frag_table_destroy(&w->frags);
+	matcher_scratch_free(w->scratch);
+	linebuf_free(&w->records);
+}
+
+/* ---- selection --------------------------------------------------------------------------- */
+
+static void select_flow(struct hit_ctx *c, size_t ap, size_t sel)
+{
+	if (!(c->live >> ap & 1))
+		return;
+	if (record_hit(c->f, (uint16_t)ap, (uint16_t)sel, c->field, c->name))
+		c->f->selected |= 1ull << ap;
+}
+
+static void on_selector(size_t ap, size_t sel, void *ctx)
+{
+	select_flow(ctx, ap, sel);
+}
+
+static void on_content(const struct matcher_pattern *p, void *ctx)
+{
+	select_flow(ctx, p->approval, p->selector);
+}
+
+/* The approvals of this flow that may select at time ts. */
+static uint64_t live_mask(const struct selection *s, uint64_t scope, acd_time ts)
+{
+	uint64_t live = 0;
+	for (size_t i = 0; scope >> i; i++)
+		if ((scope >> i & 1) && selection_in_force(s, i, ts))
+			live |= 1ull << i;
+	return live;
+}
+
+/* ---- flushing ---------------------------------------------------------------------------- */
+
+/* Ends the flow's current record segment: counts it for every approval in scope and writes
+ * the records of the approvals that selected it (and are still in force). */
+static void flush_segment(struct worker *w, struct flow *f)
+{
+	uint64_t pk = f->packets + f->rpackets;
+	if (pk == 0)
+		return;
+	const struct selection *s = &w->sn->sel;
+	for (size_t ap = 0; f->in_scope >> ap; ap++) {
+		if (!(f->in_scope >> ap & 1))
+			continue;
+		struct approval_counts *c = &w->cur.ap[ap];
+		c->in_scope += pk;
+		if ((f->selected >> ap & 1) && f->sel && selection_in_force(s, ap, f->last)) {
+			c->selected += pk;
+			c->flows_selected++;
+			record_format(f, s, ap, w->sn->sensor_id,
+				      f->ordinal * SELECTION_MAX_APPROVALS + ap, &w->records);
+			w->nrecords++;
+		} else {
+			c->discarded += pk;
+		}
+	}
+	if (w->records.len >= RECORD_FLUSH_BYTES) {
+		exporter_records(&w->sn->out, &w->records, w->nrecords);
+		w->nrecords = 0;
+	}
+}
+
+/* Flushes and forgets a flow: its matcher state is wiped with it. */
+static void end_flow(struct worker *w, struct flow *f)
+{
+	flush_segment(w, f);
+	matcher_stream_close(f->hs[0]);
+	matcher_stream_close(f->hs[1]);
+	record_free(f);
+	flow_table_remove(&w->flows, f);
+}
+
+static void expire(struct worker *w)
+{
+	struct flow *f;
+	while ((f = flow_table_oldest(&w->flows)) && f->seen_at + w->sn->idle_timeout <= w->now)
+		end_flow(w, f);
+	while ((f = flow_table_oldest_segment(&w->flows)) &&
+	       f->seg_at + w->sn->active_timeout <= w->now) {
+		flush_segment(w, f);
+		f->packets = f->bytes = f->rpackets = f->rbytes = 0;
+		f->tcp_flags = 0;
+		f->seg_at = w->now;
+		flow_table_restart_segment(&w->flows, f);
+	}
+}
+
+static acd_time interval_start(const struct worker *w, acd_time t)
+{
+	acd_time iv = w->sn->stats_interval;
+	return t - ((t % iv) + iv) % iv;
+}
+
+static void close_interval(struct worker *w, acd_time to)
+{
+	exporter_records(&w->sn->out, &w->records, w->nrecords);
+	w->nrecords = 0;
+	w->cur.to = to;
+	w->cur.flows_evicted = w->flows.evictions;
+	w->flows.evictions = 0;
+	stats_submit(&w->sn->stats, &w->cur);
+	acd_time from = w->cur.from;
+	memset(&w->cur, 0, sizeof w->cur);
+	w->cur.from = from;
+}
+
+/* Advances the worker's clock. With files every worker sees every packet's time, so expiry
+ * and interval boundaries fall at the same packets whatever the number of threads. */
+static void advance(struct worker *w, acd_time t, bool step_each_interval)
+{
+	if (!w->started) {
+		w->started = true;
+		w->now = t;
+		w->cur.from = interval_start(w, t);
+		w->next_tick = t;
+	}
+	if (t > w->now)
+		w->now = t;
+	if (w->now < w->next_tick)
+		return;
+	w->next_tick = (w->now / ACD_USEC + 1) * ACD_USEC;
+	expire(w);
+	while (w->now >= w->cur.from + w->sn->stats_interval) {
+		acd_time end = w->cur.from + w->sn->stats_interval;
+		close_interval(w, end);
+		w->cur.from = step_each_interval ? end : interval_start(w, w->now);
+	}
+}
+
+/* ---- per packet -------------------------------------------------------------------------- */
+
+static enum pkt_class classify(bool src_dom, bool dst_dom)
+{
+	if (src_dom)
+		return dst_dom ? PC_DOMESTIC_DOMESTIC : PC_DOMESTIC_FOREIGN;
+	return dst_dom ? PC_FOREIGN_DOMESTIC : PC_FOREIGN_FOREIGN;
+}
+
+static struct flow *new_flow(struct worker *w, const struct packet *p, uint32_t hash,
+			     bool src_dom, bool dst_dom, acd_time ts)
+{
+	const struct selection *s = &w->sn->sel;
+	uint64_t scope = selection_scope(s, src_dom, &p->dst, dst_dom);
+	scope = live_mask(s, scope, ts);
+	if (scope == 0)
+		return NULL; /* no approval may look at it: nothing of it is kept */
+	struct flow_key key = {p->src, p->dst, p->sport, p->dport, p->proto};
+	struct flow *f = flow_table_insert(&w->flows, hash, &key);
+	if (!f) {
+		end_flow(w, flow_table_oldest(&w->flows));
+		w->flows.evictions++;
+		f = flow_table_insert(&w->flows, hash, &key);
+	}
+	f->in_scope = scope;
+	f->direction = !src_dom && !dst_dom ? DIR_FOREIGN_FOREIGN
+		       : src_dom	       ? DIR_DOMESTIC_FOREIGN
+					       : DIR_FOREIGN_DOMESTIC;
+	f->seg_at = w->now;
+	struct hit_ctx c = {w, f, ts, scope, -1, NULL};
+	selection_match_ip(s, scope, &f->key, src_dom, on_selector, &c);
+	return f;
+}
+
+static void account(struct worker *w, struct flow *f, const struct packet *p, bool reverse,
+		    acd_time ts, uint64_t ordinal)
+{
+	if (f->packets + f->rpackets == 0) {
+		f->first = f->last = ts;
+		f->ordinal = ordinal;
+	}
+	if (reverse) {
+		f->rpackets++;
+		f->rbytes += p->ip_bytes;
+	} else {
+		f->packets++;
+		f->bytes += p->ip_bytes;
+	}
+	if (ts > f->last)
+		f->last = ts;
+	f->tcp_flags |= p->tcp_flags;
+	if (p->has_icmp && !f->has_icmp) {
+		f->has_icmp = true;
+		f->icmp_type = p->icmp_type;
+		f->icmp_code = p->icmp_code;
+	}
+	f->seen_at = w->now;
+	flow_table_touch(&w->flows, f);
+}
+
+/* A name seen in the payload: domain selectors first (so a selecting name is also the one
+ * kept), then, for a selected flow, remember it. */
+static void name_seen(struct hit_ctx *c, enum name_field field, const char *name)
+{
+	if (!name[0])
+		return;
+	c->field = (int)field;
+	c->name = name;
+	selection_match_domain(&c->w->sn->sel, c->live, name, on_selector, c);
+	c->field = -1;
+	c->name = NULL;
+	record_seen_name(c->f, field, name);
+}
+
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* HTTP Host for matching: lower case, port cut off. */
+static void host_name(const char *host, char *out, size_t len)
+{
+	snprintf(out, len, "%s", host);
+	lower_ascii(out);
+	char *colon = strrchr(out, ':');
+	if (colon && out[0] != '[')
+		*colon = '\0';
+}
+
+static void extract_names(struct hit_ctx *c, const struct packet *p, bool reverse)
+{
+	struct flow *f = c->f;
+	char name[APP_NAME_MAX], ja3[APP_JA3_HEX], method[APP_METHOD_MAX], ua[APP_UA_MAX];
+	char host[APP_NAME_MAX];
+	switch ((enum app_proto)f->app) {
+	case APP_DNS:
+		if (dns_query_name(p->payload, p->payload_len, p->proto == 6, name, sizeof name))
+			name_seen(c, NAME_DNS, name);
+		break;
+	case APP_TLS:
+		if (!reverse && tls_client_hello(p->payload, p->payload_len, name, sizeof name, ja3)) {
+			name_seen(c, NAME_TLS, name);
+			if (f->sel && !f->sel->ja3[0])
+				memcpy(f->sel->ja3, ja3, sizeof ja3);
+		}
+		break;
+	case APP_HTTP:
+		if (!reverse && http_request(p->payload, p->payload_len, method, sizeof method, host,
+					     sizeof host, ua, sizeof ua)) {
+			host_name(host, name, sizeof name);
+			name_seen(c, NAME_HTTP, name);
+			if (f->sel && !f->sel->http_method[0])
+				snprintf(f->sel->http_method, sizeof f->sel->http_method, "%s", method);
+			if (f->sel && !f->sel->http_ua[0])
+				snprintf(f->sel->http_ua, sizeof f->sel->http_ua, "%s", ua);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static void scan_stream(struct hit_ctx *c, int dir, const uint8_t *data, uint32_t len)
+{
+	const struct matcher *m = c->w->sn->sel.matcher;
+	if (!c->f->hs[dir] && !(c->f->hs[dir] = matcher_stream_open(m)))
+		return;
+	matcher_stream_scan(m, c->f->hs[dir], c->w->scratch, data, len, on_content, c);
+}
+
+/* Bytes that arrive after later ones: scanned alone if they fill a remembered hole, else
+ * they were scanned already (retransmission or overlap) and are skipped. */
+static void fill_hole(struct hit_ctx *c, struct tcp_dir *t, uint32_t start, const uint8_t *data,
+		      uint32_t len)
+{
+	uint32_t end = start + len;
+	for (int i = 0; i < t->nholes; i++) {
+		uint32_t lo = t->holes[i].lo, hi = t->holes[i].hi;
+		if (!seq_lt(start, hi) || !seq_lt(lo, end))
+			continue;
+		uint32_t a = seq_lt(start, lo) ? lo : start, b = seq_lt(hi, end) ? hi : end;
+		matcher_block_scan(c->w->sn->sel.matcher, c->w->scratch, data + (a - start), b - a,
+				   on_content, c);
+		/* Shrink the hole to what is still missing on its larger side. */
+		if (a == lo && b == hi)
+			t->holes[i] = t->holes[--t->nholes];
+		else if (a == lo)
+			t->holes[i].lo = b;
+		else
+			t->holes[i].hi = a;
+		return;
+	}
+}
+
+/* TCP: each direction's bytes in sequence order, each byte once (Contract 2). */
+static void scan_tcp(struct hit_ctx *c, const struct packet *p, bool reverse)
+{
+	struct tcp_dir *t = &c->f->tcp[reverse];
+	uint32_t start = p->tcp_seq + ((p->tcp_flags & TCPF_SYN) ? 1 : 0);
+	const uint8_t *data = p->payload;
+	uint32_t len = p->payload_len;
+	if (!t->init) {
+		t->init = true;
+		t->next_seq = start;
+	}
+	uint32_t end = start + len;
+	if (!seq_lt(t->next_seq, end)) {
+		fill_hole(c, t, start, data, len);
+		return;
+	}
+	if (seq_lt(start, t->next_seq)) {
+		uint32_t skip = t->next_seq - start;
+		fill_hole(c, t, start, data, skip);
+		data += skip;
+		len -= skip;
+	} else if (start != t->next_seq) {
+		/* A gap: remember it, and restart the stream so no match spans missing bytes. */
+		if (t->nholes == TCP_HOLES)
+			t->holes[0] = t->holes[--t->nholes];
+		t->holes[t->nholes].lo = t->next_seq;
+		t->holes[t->nholes++].hi = start;
+		matcher_stream_close(c->f->hs[reverse]);
+		c->f->hs[reverse] = NULL;
+	}
+	scan_stream(c, reverse, data, len);
+	t->next_seq = end;
+}
+
+static void inspect(struct worker *w, struct flow *f, const struct packet *p, bool reverse,
+		    acd_time ts)
+{
+	if (p->payload_len == 0)
+		return;
+	const struct selection *s = &w->sn->sel;
+	struct hit_ctx c = {w, f, ts, live_mask(s, f->in_scope, ts), -1, NULL};
+	if (f->app == APP_UNDECIDED && !p->is_fragment)
+		f->app = (uint8_t)app_detect(p->proto, p->payload, p->payload_len);
+	if (f->selected || (c.live & s->domain_mask))
+		extract_names(&c, p, reverse);
+	if (!(c.live & s->content_mask))
+		return;
+	if (p->proto == 6 && !p->is_fragment)
+		scan_tcp(&c, p, reverse);
+	else
+		matcher_block_scan(s->matcher, w->scratch, p->payload, p->payload_len, on_content,
+				   &c);
+}
+
+/* A fragment after the first: counted in its flow and scanned alone, never parsed. */
+static void later_fragment(struct worker *w, struct packet *p, acd_time ts, uint64_t ordinal)
+{
+	uint16_t sport, dport;
+	bool reverse;
+	if (!frag_table_get(&w->frags, &p->src, &p->dst, p->proto, p->frag_id, w->now, &sport,
+			    &dport)) {
+		w->cur.orphan_fragments++;
+		return;
+	}
+	uint32_t h = flow_hash(&p->src, &p->dst, sport, dport, p->proto);
+	struct flow *f = flow_table_find(&w->flows, h, &p->src, &p->dst, sport, dport, p->proto,
+					 &reverse);
+	if (!f)
+		return;
+	p->tcp_flags = 0;
+	p->has_icmp = false;
+	account(w, f, p, reverse, ts, ordinal);
+	inspect(w, f, p, reverse, ts);
+}
+
+static inline bool owns(const struct worker *w, uint32_t h)
+{
+	return w->sn->threads == 1 || w->sn->live || h % (uint32_t)w->sn->threads == (uint32_t)w->id;
+}
+
+void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, uint32_t caplen)
+{
+	const struct sensor *sn = w->sn;
+	uint64_t n = w->packets_read++;
+	/* Record ids come from the input position; live workers interleave theirs. */
+	uint64_t ordinal = sn->live ? n * (uint64_t)sn->threads + (uint64_t)w->id : n;
+	advance(w, ts, sn->live != NULL);
+	struct packet p;
+	enum decode_status st = decode_l3(dlt, data, caplen, &p);
+	if (st != DECODE_OK) {
+		if (owns(w, (uint32_t)n)) {
+			if (st == DECODE_NOT_IP)
+				w->cur.not_ip++;
+			else
+				w->cur.decode_errors++;
+		}
+		return;
+	}
+	if (!owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
+		return;
+	bool sd = prefix_table_is_domestic(sn->prefixes, &p.src);
+	bool dd = prefix_table_is_domestic(sn->prefixes, &p.dst);
+	enum pkt_class pc = classify(sd, dd);
+	w->cur.packets[pc]++;
+	w->cur.bytes[pc] += p.ip_bytes;
+	if (pc == PC_DOMESTIC_DOMESTIC)
+		return; /* 内内通信: counted, never parsed further */
+	const struct selection *s = &sn->sel;
+	uint64_t maybe = pc == PC_FOREIGN_FOREIGN
+				 ? s->kind_mask[KIND_FOREIGN_FOREIGN]
+				 : s->kind_mask[KIND_FOREIGN_DOMESTIC] | s->kind_mask[KIND_AGREEMENT];
+	if (!maybe)
+		return; /* no approval could ever select it: nothing more is read */
+	if (decode_l4(&p) != DECODE_OK) {
+		w->cur.decode_errors++;
+		return;
+	}
+	if (p.is_fragment && !p.frag_first) {
+		later_fragment(w, &p, ts, ordinal);
+		return;
+	}
+	bool reverse = false;
+	uint32_t h = flow_hash(&p.src, &p.dst, p.sport, p.dport, p.proto);
+	struct flow *f =
+		flow_table_find(&w->flows, h, &p.src, &p.dst, p.sport, p.dport, p.proto, &reverse);
+	if (!f && !(f = new_flow(w, &p, h, sd, dd, ts)))
+		return;
+	if (p.is_fragment)
+		frag_table_put(&w->frags, &p.src, &p.dst, p.proto, p.frag_id, p.sport, p.dport,
+			       w->now);
+	account(w, f, &p, reverse, ts, ordinal);
+	inspect(w, f, &p, reverse, ts);
+}
+
+static void end_each(struct flow *f, void *ctx)
+{
+	end_flow(ctx, f);
+}
+
+void worker_finish(struct worker *w)
+{
+	if (!w->started) {
+		w->started = true;
+		w->now = w->sn->start_time;
+		w->cur.from = interval_start(w, w->now);
+	}
+	flow_table_each(&w->flows, end_each, w);
+	close_interval(w, w->now);
+}
+
+/* ---- input loops ------------------------------------------------------------------------- */
+
+static acd_time pcap_time(const struct pcap_pkthdr *h)
+{
+	return (acd_time)h->ts.tv_sec * ACD_USEC + h->ts.tv_usec;
+}
+
+void *worker_run_files(void *arg)
+{
+	struct worker *w = arg;
+	struct sensor *sn = w->sn;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
+		pcap_t *h = pcap_open_offline_with_tstamp_precision(
+			sn->inputs[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+		if (!h) {
+			sensor_input_error(sn, "%s: %s", sn->inputs[i], errbuf);
+			break;
+		}
+		int dlt = pcap_datalink(h);
+		struct pcap_pkthdr *hdr;
+		const u_char *data;
+		int rc;
+		uint64_t before = w->packets_read;
+		while ((rc = pcap_next_ex(h, &hdr, &data)) == 1)
+			worker_packet(w, pcap_time(hdr), dlt, data, hdr->caplen);
+		if (rc == PCAP_ERROR) {
+			sensor_input_error(sn, "%s: after packet %llu: %s", sn->inputs[i],
+					   (unsigned long long)(w->packets_read - before), pcap_geterr(h));
+			pcap_close(h);
+			break;
+		}
+		pcap_close(h);
+	}
+	worker_finish(w);
+	atomic_fetch_add(&sn->workers_done, 1);
+	pthread_kill(sn->main_thread, SIGUSR1);
+	return NULL;
+}
+
+static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct worker *w = (struct worker *)user;
+	worker_packet(w, pcap_time(h), pcap_datalink(w->sn->live[w->id]), data, h->caplen);
+}
+
+void *worker_run_live(void *arg)
+{
+	struct worker *w = arg;
+	struct sensor *sn = w->sn;
+	pcap_t *h = sn->live[w->id];
+	/* Every worker starts its clock at the same moment, so all of them report every
+	 * statistics interval and the merger can close each one. */
+	advance(w, sn->start_time, true);
+	while (!atomic_load(&sn->stop)) {
+		int rc = pcap_dispatch(h, -1, live_packet, (u_char *)w);
+		if (rc == PCAP_ERROR) {
+			sensor_input_error(sn, "%s: %s", sn->interface, pcap_geterr(h));
+			break;
+		}
+		/* Quiet links still close their statistics intervals on the wall clock. */
+		advance(w, time_now(), true);
+	}
+	w->now = w->now > time_now() ? w->now : time_now();
+	worker_finish(w);
+	atomic_fetch_add(&sn->workers_done, 1);
+	pthread_kill(sn->main_thread, SIGUSR1);
+	return NULL;
+}
