@@ -188,10 +188,12 @@ static void load_approvals(struct sensor *sn, const struct options *o)
 			s->domain_mask |= 1ull << i;
 		list[i] = &rt->a;
 		s->n++;
-		log_info("approval %s (%s) in force, %zu selectors", rt->a.id,
-			 approval_kind_name(rt->a.kind), rt->a.n_selectors);
 	}
 	revocations_free(&rev);
+	/* Only once every approval passed: a refusal is the one line a failed start prints. */
+	for (size_t i = 0; i < s->n; i++)
+		log_info("approval %s (%s) in force, %zu selectors", s->ap[i].a.id,
+			 approval_kind_name(s->ap[i].a.kind), s->ap[i].a.n_selectors);
 	if (matcher_build(list, s->n, &s->matcher, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
 	s->content_mask = matcher_approvals(s->matcher);
