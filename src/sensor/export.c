@@ -30,11 +30,29 @@ static int open_out(const char *dir, const char *name, struct acd_error *e)
 	return fd;
 }
 
+/* mkdir -p, each new level 0700: the output holds selected communications information. */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 enum acd_status exporter_open(struct exporter *x, const char *dir, struct acd_error *e)
 {
 	memset(x, 0, sizeof *x);
-	struct stat st;
-	if (stat(dir, &st) < 0 && mkdir(dir, 0700) < 0)
+	if (make_dirs(dir) < 0)
 		return acd_fail(e, ACD_EINPUT, "%s: %s", dir, strerror(errno));
 	x->records_fd = open_out(dir, "records.jsonl", e);
 	if (x->records_fd < 0)
