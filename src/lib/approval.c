@@ -364,8 +364,12 @@ static bool load_revocation(const char *path, const struct approval_keys *keys,
 	size_t len;
 	struct acd_error e;
 	bool by_office;
-	if (file_read_all(path, APPROVAL_FILE_MAX, &doc, &len, &e) ||
-	    check_signature(path, doc, len, keys, &by_office, &e)) {
+	if (file_read_all(path, APPROVAL_FILE_MAX, &doc, &len, &e)) {
+		snprintf(why, whylen, "%s", e.msg);
+		return false;
+	}
+	if (check_signature(path, doc, len, keys, &by_office, &e)) {
+		free(doc);
 		snprintf(why, whylen, "%s", e.msg);
 		return false;
 	}
