@@ -12,8 +12,8 @@
  * Values lose leading and trailing spaces and tabs; a byte outside printable ASCII ends a
  * value (0x21–0x7e for Host, 0x20–0x7e for User-Agent). The User-Agent is cut at `ualen`.
  * The Host is folded to lower case and loses a trailing dot (also one before ":port"); a Host
- * that does not fit `hostlen` is left empty instead of cut, because a cut name could match a
- * domain selector the real name does not.
+ * that does not fit `hostlen` or has an empty label is left empty instead of cut or mended,
+ * because the result could match a domain selector the real name does not.
  */
 #include "app.h"
 
@@ -102,18 +102,25 @@ static bool header_value(const uint8_t *p, uint32_t at, uint32_t end, uint8_t lo
 	return fits;
 }
 
-/* Host as a name: lower case, no trailing dot before the end or before ":port". */
+/* Host as a name: lower case, no trailing dot before the end or before ":port"; dropped when
+ * a label is empty. */
 static void host_normalise(char *h)
 {
 	size_t n = strlen(h);
 	for (size_t i = 0; i < n; i++)
 		if (h[i] >= 'A' && h[i] <= 'Z')
 			h[i] = (char)(h[i] - 'A' + 'a');
+	if (h[0] == '.' || strstr(h, "..")) {
+		h[0] = '\0'; /* an empty label: no host name, nothing a selector should see */
+		return;
+	}
 	char *colon = strrchr(h, ':');
-	if (colon && colon > h && colon[-1] == '.' && !strchr(colon, ']'))
+	if (n > 0 && h[n - 1] == '.')
+		h[--n] = '\0';
+	else if (colon && colon > h && colon[-1] == '.')
 		memmove(colon - 1, colon, strlen(colon) + 1);
-	else if (n > 0 && h[n - 1] == '.')
-		h[n - 1] = '\0';
+	if (strstr(h, ".:") || (n > 0 && h[n - 1] == '.'))
+		h[0] = '\0'; /* a dot left where a label should end: not a name */
 }
 
 /* One header line [at, end) (no line end): copies Host or User-Agent if it is one. */

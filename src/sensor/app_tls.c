@@ -61,7 +61,7 @@ struct hello_lists {
 	uint32_t exts, exts_len;
 	uint32_t groups, groups_len;
 	uint32_t formats, formats_len;
-	bool have_exts;
+	bool sni_seen; /* only the first server_name counts, whatever came of it */
 };
 
 static bool tls_record_version_ok(const uint8_t *h)
@@ -141,9 +141,19 @@ static bool is_grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/* A leading dot or two dots in a row: not a host name, so nothing a selector should see. */
+static bool has_empty_label(const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '.' && (i == 0 || name[i - 1] == '.' || i + 1 == n))
+			return true;
+	return false;
+}
+
 /* Copies the first host_name of a server_name extension whose data is all present. Bytes
- * outside 0x21–0x7e end the name (app.h); a name longer than 253 or than `snilen` is dropped
- * rather than cut, since a cut name could match a different domain. */
+ * outside 0x21–0x7e end the name (app.h); one trailing dot is dropped; a name longer than 253
+ * or than `snilen`, or with an empty label, is dropped rather than cut or mended, since the
+ * result could match a different domain. */
 static enum need sni_copy(const struct hs_stream *s, uint32_t at, uint32_t n, char *sni,
                           size_t snilen)
 {
@@ -176,7 +186,7 @@ static enum need sni_copy(const struct hs_stream *s, uint32_t at, uint32_t n, ch
 		}
 		if (fits && o > 0 && sni[o - 1] == '.')
 			o--; /* the trailing dot of an absolute name */
-		if (!fits || o > 253)
+		if (!fits || o > 253 || has_empty_label(sni, o))
 			o = 0;
 		sni[o] = '\0';
 		return NEED_OK;
@@ -199,7 +209,8 @@ static enum need hello_extensions(const struct hs_stream *s, struct hs_span *sp,
 		if ((r = span_vector(sp, 2, &data, &n)) != NEED_OK)
 			return r;
 		bool whole = data <= s->avail && n <= s->avail - data;
-		if (type == EXT_SERVER_NAME && whole && sni[0] == '\0') {
+		if (type == EXT_SERVER_NAME && whole && !hl->sni_seen) {
+			hl->sni_seen = true;
 			if (sni_copy(s, data, n, sni, snilen) == NEED_BAD)
 				return NEED_BAD;
 		} else if (type == EXT_SUPPORTED_GROUPS && hl->groups_len == 0) {
@@ -249,7 +260,6 @@ static enum need hello_body(const struct hs_stream *s, struct hs_span *sp, struc
 		return NEED_OK; /* no extensions block at all */
 	if ((r = span_vector(sp, 2, &hl->exts, &hl->exts_len)) != NEED_OK)
 		return r;
-	hl->have_exts = true;
 	struct hs_span es = {s, hl->exts, hl->exts + hl->exts_len};
 	return hello_extensions(s, &es, hl, sni, snilen);
 }
