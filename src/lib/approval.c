@@ -90,7 +90,7 @@ static bool normalise_domain(const char *in, char *out, size_t outlen)
 		char c = (char)tolower((unsigned char)in[i]);
 		if (!(isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.'))
 			return false;
-		if (c == '.' && prev == '.')
+		if (c == '.' && (prev == '.' || i == n - 1))
 			return false;
 		out[i] = prev = c;
 	}
