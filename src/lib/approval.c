@@ -141,7 +141,9 @@ static enum acd_status get_time(json_t *obj, const char *key, acd_time *out,
 
 static enum acd_status parse_selector(json_t *js, struct selector *s, struct acd_error *e)
 {
-	char type[16], value[512];
+	/* Room for the longest content selector (two hex digits a byte) and more, so that a
+	 * content one byte too long gets the content error rather than "too long". */
+	char type[16], value[4 * SELECTOR_CONTENT_MAX];
 	if (!json_is_object(js))
 		return bad(e, "selectors", "an entry is not an object");
 	enum acd_status st;
