@@ -328,8 +328,11 @@ enum acd_status approval_load(const char *path, const struct approval_keys *keys
 	st = check_signature(path, doc, len, keys, &by_office, e);
 	if (!st) {
 		st = approval_parse(doc, len, out, e);
-		if (st)
-			acd_fail(e, st, "%s: %s", path, e->msg);
+		if (st && e) {
+			char why[sizeof e->msg];
+			snprintf(why, sizeof why, "%s", e->msg);
+			acd_fail(e, st, "%s: %s", path, why);
+		}
 	}
 	free(doc);
 	if (st)
