@@ -147,14 +147,24 @@ static int split_bar(char *s, char **f, int max)
 	return n;
 }
 
+/* The first field of an RIR file's version line: "2", or "2.3" in the extended files. */
+static bool is_version(const char *s)
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && *s != '.')
+			return false;
+	return true;
+}
+
 /* One RIR delegated-statistics line; NULL on success (also when skipped), else the error. */
 static const char *add_rir(struct prefix_table *t, struct ranges *dom, char *line,
 			   const char *country)
 {
 	char *f[10];
 	int n = split_bar(line, f, 10);
-	unsigned long long dummy;
-	if (parse_uint(f[0], 1000, &dummy)) /* version line: "2|apnic|20230101|…" */
+	if (is_version(f[0])) /* version line: "2|apnic|20230101|…", "2.3|apnic|…" */
 		return NULL;
 	if (n >= 6 && strcmp(f[5], "summary") == 0)
 		return NULL;
