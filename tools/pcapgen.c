@@ -1883,7 +1883,7 @@ static void bench_report(const struct gen *g, const struct bench_stats *st, uint
 static int scenario_bench(struct gen *g)
 {
 	uint64_t packets = g->opt.packets ? g->opt.packets : 1000000;
-	uint64_t nflows = g->opt.flows ? g->opt.flows : packets * 3 / 20;
+	uint64_t nflows = g->opt.flows ? g->opt.flows : packets * 3 / 20 ? packets * 3 / 20 : 1;
 	if (nflows == 0 || nflows > 50000000) {
 		fprintf(stderr, "acd-pcapgen: --flows must be 1..50000000\n");
 		return 2;
