@@ -32,7 +32,8 @@ size_t tu_hex(const char *hex, uint8_t *buf, size_t buflen)
 	for (const char *p = hex; *p; p++) {
 		if (!isxdigit((unsigned char)*p))
 			continue;
-		int v = isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
+		int v = isdigit((unsigned char)*p) ? *p - '0'
+		                                   : (tolower((unsigned char)*p) - 'a' + 10);
 		if (hi < 0) {
 			hi = v;
 		} else {

@@ -16,13 +16,17 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{{"keygen", NULL}, cmd_keygen, "keygen --out PATH            new Ed25519 key pair (PATH, PATH.pub)"},
-	{{"approval", "sign"}, cmd_approval_sign, "approval sign --key PRIV FILE  write FILE.sig"},
-	{{"approval", "verify"}, cmd_approval_verify,
-	 "approval verify [--commission-key F] [--office-key F] [--facility NAME]\n"
-	 "                [--revocations DIR] [--at TIME] FILE"},
-	{{"prefixes", "check"}, cmd_prefixes_check,
-	 "prefixes check [--country CC] FILE [ADDRESS …]"},
+        {{"keygen", NULL},
+         cmd_keygen,
+         "keygen --out PATH            new Ed25519 key pair (PATH, PATH.pub)"},
+        {{"approval", "sign"}, cmd_approval_sign, "approval sign --key PRIV FILE  write FILE.sig"},
+        {{"approval", "verify"},
+         cmd_approval_verify,
+         "approval verify [--commission-key F] [--office-key F] [--facility NAME]\n"
+         "                [--revocations DIR] [--at TIME] FILE"},
+        {{"prefixes", "check"},
+         cmd_prefixes_check,
+         "prefixes check [--country CC] FILE [ADDRESS …]"},
 };
 
 int cli_print_json(json_t *v)

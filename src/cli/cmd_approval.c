@@ -48,8 +48,8 @@ int cmd_approval_sign(int argc, char **argv)
 			json_decref(signed_files);
 			return 2;
 		}
-		json_array_append_new(signed_files, json_pack("{s:s, s:s}", "file", argv[i], "sig",
-							      sigpath));
+		json_array_append_new(signed_files,
+		                      json_pack("{s:s, s:s}", "file", argv[i], "sig", sigpath));
 	}
 	return cli_print_json(json_pack("{s:o}", "signed", signed_files));
 }
@@ -60,7 +60,7 @@ static json_t *selectors_json(const struct approval *a)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < a->n_selectors; i++)
 		json_array_append_new(arr, json_pack("{s:s, s:s}", "id", a->selectors[i].id, "type",
-						     type_names[a->selectors[i].type]));
+		                                     type_names[a->selectors[i].type]));
 	return arr;
 }
 
@@ -80,33 +80,43 @@ static int load_key(const char *path, uint8_t *pk, bool *has)
 int cmd_approval_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {{"commission-key", required_argument, NULL, 'c'},
-					     {"office-key", required_argument, NULL, 'o'},
-					     {"facility", required_argument, NULL, 'f'},
-					     {"revocations", required_argument, NULL, 'r'},
-					     {"at", required_argument, NULL, 'a'},
-					     {0}};
+	                                     {"office-key", required_argument, NULL, 'o'},
+	                                     {"facility", required_argument, NULL, 'f'},
+	                                     {"revocations", required_argument, NULL, 'r'},
+	                                     {"at", required_argument, NULL, 'a'},
+	                                     {0}};
 	const char *ckey = NULL, *okey = NULL, *facility = NULL, *revdir = NULL;
 	acd_time now = time_now();
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': ckey = optarg; break;
-		case 'o': okey = optarg; break;
-		case 'f': facility = optarg; break;
-		case 'r': revdir = optarg; break;
+		case 'c':
+			ckey = optarg;
+			break;
+		case 'o':
+			okey = optarg;
+			break;
+		case 'f':
+			facility = optarg;
+			break;
+		case 'r':
+			revdir = optarg;
+			break;
 		case 'a':
 			if (!time_parse(optarg, &now)) {
-				fprintf(stderr, "acd: approval verify: --at: not an RFC 3339 time\n");
+				fprintf(stderr,
+				        "acd: approval verify: --at: not an RFC 3339 time\n");
 				return 2;
 			}
 			break;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: acd approval verify [--commission-key F] [--office-key F] "
-				"[--facility NAME] [--revocations DIR] [--at TIME] FILE\n");
+		                "[--facility NAME] [--revocations DIR] [--at TIME] FILE\n");
 		return 2;
 	}
 	struct approval_keys keys = {0};
@@ -131,9 +141,10 @@ int cmd_approval_verify(int argc, char **argv)
 	char from[TIME_STRLEN], until[TIME_STRLEN];
 	time_format(a.valid_from, from, sizeof from);
 	time_format(a.valid_until, until, sizeof until);
-	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id", a.id, "kind",
-				approval_kind_name(a.kind), "facility", a.facility, "valid_from", from,
-				"valid_until", until, "selectors", selectors_json(&a), "valid", 1);
+	json_t *out =
+	        json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id", a.id, "kind",
+	                  approval_kind_name(a.kind), "facility", a.facility, "valid_from", from,
+	                  "valid_until", until, "selectors", selectors_json(&a), "valid", 1);
 	approval_free(&a);
 	return cli_print_json(out);
 }

@@ -37,5 +37,5 @@ int cmd_keygen(int argc, char **argv)
 	}
 	b64_encode(pk, sizeof pk, b64, sizeof b64);
 	return cli_print_json(
-		json_pack("{s:s, s:s, s:s}", "private", out, "public", pubpath, "public_key", b64));
+	        json_pack("{s:s, s:s, s:s}", "private", out, "public", pubpath, "public_key", b64));
 }

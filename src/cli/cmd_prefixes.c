@@ -33,13 +33,14 @@ int cmd_prefixes_check(int argc, char **argv)
 	for (int i = optind + 1; i < argc; i++) {
 		struct ip_addr a;
 		if (!ipaddr_parse(argv[i], &a)) {
-			fprintf(stderr, "acd: prefixes check: '%s' is not an IP address\n", argv[i]);
+			fprintf(stderr, "acd: prefixes check: '%s' is not an IP address\n",
+			        argv[i]);
 			rc = 2;
 			break;
 		}
-		json_object_set_new(lookups, argv[i],
-				    json_string(prefix_table_is_domestic(t, &a) ? "domestic"
-										: "foreign"));
+		json_object_set_new(
+		        lookups, argv[i],
+		        json_string(prefix_table_is_domestic(t, &a) ? "domestic" : "foreign"));
 	}
 	prefix_table_free(t);
 	if (rc) {
@@ -47,9 +48,9 @@ int cmd_prefixes_check(int argc, char **argv)
 		return rc;
 	}
 	return cli_print_json(json_pack(
-		"{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "file", argv[optind], "cidr_lines",
-		(json_int_t)s.cidr_lines, "rir_lines", (json_int_t)s.rir_lines, "rir_skipped",
-		(json_int_t)s.rir_skipped, "foreign_lines", (json_int_t)s.foreign_lines,
-		"ipv4_intervals", (json_int_t)s.v4_intervals, "ipv6_intervals",
-		(json_int_t)s.v6_intervals, "lookup", lookups));
+	        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "file", argv[optind], "cidr_lines",
+	        (json_int_t)s.cidr_lines, "rir_lines", (json_int_t)s.rir_lines, "rir_skipped",
+	        (json_int_t)s.rir_skipped, "foreign_lines", (json_int_t)s.foreign_lines,
+	        "ipv4_intervals", (json_int_t)s.v4_intervals, "ipv6_intervals",
+	        (json_int_t)s.v6_intervals, "lookup", lookups));
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define APPROVAL_FILE_MAX (1u << 20)
-#define SIG_FILE_MAX 4096
+#define SIG_FILE_MAX      4096
 
 static const char *const kind_names[] = {"foreign-foreign", "foreign-domestic", "agreement"};
 
@@ -117,7 +117,7 @@ static enum acd_status bad(struct acd_error *e, const char *field, const char *w
 
 /* Copies a required string member into buf; ACD_EINPUT when missing, not a string or long. */
 static enum acd_status get_str(json_t *obj, const char *key, char *buf, size_t len,
-			       struct acd_error *e)
+                               struct acd_error *e)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_string(v))
@@ -130,8 +130,7 @@ static enum acd_status get_str(json_t *obj, const char *key, char *buf, size_t l
 	return ACD_OK;
 }
 
-static enum acd_status get_time(json_t *obj, const char *key, acd_time *out,
-				struct acd_error *e)
+static enum acd_status get_time(json_t *obj, const char *key, acd_time *out, struct acd_error *e)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_string(v) || !time_parse(json_string_value(v), out))
@@ -212,21 +211,22 @@ static enum acd_status parse_party(json_t *root, struct approval *a, struct acd_
 		return bad(e, "agreement_party.prefixes", "out of memory");
 	for (size_t i = 0; i < a->n_party_prefixes; i++) {
 		json_t *v = json_array_get(arr, i);
-		if (!json_is_string(v) || !ip_net_parse(json_string_value(v), &a->party_prefixes[i]))
+		if (!json_is_string(v) ||
+		    !ip_net_parse(json_string_value(v), &a->party_prefixes[i]))
 			return bad(e, "agreement_party.prefixes", "not a CIDR");
 	}
 	return ACD_OK;
 }
 
 enum acd_status approval_parse(const uint8_t *json, size_t len, struct approval *out,
-			       struct acd_error *e)
+                               struct acd_error *e)
 {
 	memset(out, 0, sizeof *out);
 	json_error_t jerr;
 	json_t *root = json_loadb((const char *)json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return acd_fail(e, ACD_EINPUT, "approval: not valid JSON at line %d column %d: %s",
-				jerr.line, jerr.column, jerr.text);
+		                jerr.line, jerr.column, jerr.text);
 	char kind[32];
 	enum acd_status st = ACD_OK;
 	if (!json_is_object(root))
@@ -256,27 +256,26 @@ enum acd_status approval_parse(const uint8_t *json, size_t len, struct approval 
 	return st;
 }
 
-enum acd_status approval_check_rules(const struct approval *a, const char *facility,
-				     acd_time now, const struct revocations *rev,
-				     struct acd_error *e)
+enum acd_status approval_check_rules(const struct approval *a, const char *facility, acd_time now,
+                                     const struct revocations *rev, struct acd_error *e)
 {
 	char t1[TIME_STRLEN], t2[TIME_STRLEN];
 	if (facility && strcmp(a->facility, facility) != 0)
 		return acd_fail(e, ACD_EREFUSED, "approval %s: for facility '%s', not '%s'", a->id,
-				a->facility, facility);
+		                a->facility, facility);
 	if (now < a->valid_from || now > a->valid_until) {
 		time_format(a->valid_from, t1, sizeof t1);
 		time_format(a->valid_until, t2, sizeof t2);
-		return acd_fail(e, ACD_EREFUSED, "approval %s: not valid now (valid %s to %s)", a->id,
-				t1, t2);
+		return acd_fail(e, ACD_EREFUSED, "approval %s: not valid now (valid %s to %s)",
+		                a->id, t1, t2);
 	}
 	if (a->n_selectors == 0)
 		return acd_fail(e, ACD_EREFUSED, "approval %s: has no selectors", a->id);
 	if ((a->kind == KIND_AGREEMENT) != (a->n_party_prefixes > 0))
 		return acd_fail(e, ACD_EREFUSED,
-				"approval %s: agreement_party must be present exactly when kind is "
-				"agreement",
-				a->id);
+		                "approval %s: agreement_party must be present exactly when kind is "
+		                "agreement",
+		                a->id);
 	if (rev && revocations_lookup(rev, a->id) <= now)
 		return acd_fail(e, ACD_EREFUSED, "approval %s: revoked", a->id);
 	return ACD_OK;
@@ -284,8 +283,8 @@ enum acd_status approval_check_rules(const struct approval *a, const char *facil
 
 /* Reads PATH.sig and checks it over `doc` with whichever key verifies; *by_office tells which. */
 static enum acd_status check_signature(const char *path, const uint8_t *doc, size_t len,
-				       const struct approval_keys *keys, bool *by_office,
-				       struct acd_error *e)
+                                       const struct approval_keys *keys, bool *by_office,
+                                       struct acd_error *e)
 {
 	char sigpath[PATH_MAX];
 	if (snprintf(sigpath, sizeof sigpath, "%s.sig", path) >= (int)sizeof sigpath)
@@ -294,30 +293,31 @@ static enum acd_status check_signature(const char *path, const uint8_t *doc, siz
 	size_t siglen;
 	struct acd_error ignored;
 	if (file_read_all(sigpath, SIG_FILE_MAX, &sig, &siglen, &ignored) != ACD_OK)
-		return acd_fail(e, ACD_EREFUSED, "%s: refused: signature file %s missing or unreadable",
-				path, sigpath);
+		return acd_fail(e, ACD_EREFUSED,
+		                "%s: refused: signature file %s missing or unreadable", path,
+		                sigpath);
 	bool ok = false;
 	if (keys->has_commission &&
 	    sig_verify_b64(doc, len, (const char *)sig, siglen, keys->commission)) {
 		ok = true;
 		*by_office = false;
 	} else if (keys->has_office &&
-		   sig_verify_b64(doc, len, (const char *)sig, siglen, keys->office)) {
+	           sig_verify_b64(doc, len, (const char *)sig, siglen, keys->office)) {
 		ok = true;
 		*by_office = true;
 	}
 	free(sig);
 	if (!ok)
-		return acd_fail(e, ACD_EREFUSED, "%s: refused: signature does not verify under %s",
-				path,
-				keys->has_commission || keys->has_office ? "the given keys"
-									 : "any key (no key given)");
+		return acd_fail(
+		        e, ACD_EREFUSED, "%s: refused: signature does not verify under %s", path,
+		        keys->has_commission || keys->has_office ? "the given keys"
+		                                                 : "any key (no key given)");
 	return ACD_OK;
 }
 
 enum acd_status approval_load(const char *path, const struct approval_keys *keys,
-			      const char *facility, acd_time now, const struct revocations *rev,
-			      struct approval *out, struct acd_error *e)
+                              const char *facility, acd_time now, const struct revocations *rev,
+                              struct approval *out, struct acd_error *e)
 {
 	uint8_t *doc;
 	size_t len;
@@ -341,9 +341,9 @@ enum acd_status approval_load(const char *path, const struct approval_keys *keys
 	 * office for agreement approvals. A valid signature by the other key is still a refusal. */
 	bool want_office = out->kind == KIND_AGREEMENT;
 	if (by_office != want_office) {
-		st = acd_fail(e, ACD_EREFUSED, "%s: refused: a %s approval must be signed by the %s key",
-			      path, approval_kind_name(out->kind),
-			      want_office ? "office" : "commission");
+		st = acd_fail(e, ACD_EREFUSED,
+		              "%s: refused: a %s approval must be signed by the %s key", path,
+		              approval_kind_name(out->kind), want_office ? "office" : "commission");
 	} else {
 		st = approval_check_rules(out, facility, now, rev, e);
 	}
@@ -363,7 +363,7 @@ void approval_free(struct approval *a)
 
 /* One REVOKE file; false (with a reason in `why`) when it cannot take effect. */
 static bool load_revocation(const char *path, const struct approval_keys *keys,
-			    struct revocation *r, char *why, size_t whylen)
+                            struct revocation *r, char *why, size_t whylen)
 {
 	uint8_t *doc;
 	size_t len;
@@ -382,11 +382,12 @@ static bool load_revocation(const char *path, const struct approval_keys *keys,
 	free(doc);
 	json_t *id = json_object_get(root, "revokes"), *at = json_object_get(root, "at");
 	bool ok = json_is_string(id) && json_string_length(id) < sizeof r->id &&
-		  json_is_string(at) && time_parse(json_string_value(at), &r->at);
+	          json_is_string(at) && time_parse(json_string_value(at), &r->at);
 	if (ok)
 		strcpy(r->id, json_string_value(id));
 	else
-		snprintf(why, whylen, "%s: malformed revocation (needs \"revokes\" and \"at\")", path);
+		snprintf(why, whylen, "%s: malformed revocation (needs \"revokes\" and \"at\")",
+		         path);
 	json_decref(root);
 	return ok;
 }
@@ -398,8 +399,8 @@ static bool is_revoke_name(const char *name)
 }
 
 enum acd_status revocations_load(const char *dir, const struct approval_keys *keys,
-				 struct revocations *out, void (*warn)(const char *msg),
-				 struct acd_error *e)
+                                 struct revocations *out, void (*warn)(const char *msg),
+                                 struct acd_error *e)
 {
 	out->items = NULL;
 	out->n = 0;

@@ -23,15 +23,15 @@
 enum approval_kind {
 	KIND_FOREIGN_FOREIGN, /* 外外通信: both ends foreign */
 	KIND_FOREIGN_DOMESTIC, /* 外内/内外通信: one end domestic, one foreign, either direction */
-	KIND_AGREEMENT,	       /* 当事者協定: flows a foreign address starts towards the party */
+	KIND_AGREEMENT, /* 当事者協定: flows a foreign address starts towards the party */
 };
 
 enum selector_type { SEL_IP, SEL_DOMAIN, SEL_CONTENT };
 
-#define APPROVAL_ID_MAX 64
+#define APPROVAL_ID_MAX      64
 #define SELECTOR_CONTENT_MAX 256
-#define SELECTOR_LABEL_MAX 128
-#define DOMAIN_MAX 254
+#define SELECTOR_LABEL_MAX   128
+#define DOMAIN_MAX           254
 
 struct ip_net {
 	struct ip_addr addr;
@@ -41,8 +41,8 @@ struct ip_net {
 struct selector {
 	char id[APPROVAL_ID_MAX];
 	enum selector_type type;
-	struct ip_net net;		 /* SEL_IP */
-	char domain[DOMAIN_MAX];	 /* SEL_DOMAIN: lower case, no trailing dot */
+	struct ip_net net;                     /* SEL_IP */
+	char domain[DOMAIN_MAX];               /* SEL_DOMAIN: lower case, no trailing dot */
 	uint8_t content[SELECTOR_CONTENT_MAX]; /* SEL_CONTENT: the bytes */
 	size_t content_len;
 	char label[SELECTOR_LABEL_MAX]; /* SEL_CONTENT: "" when absent */
@@ -83,23 +83,22 @@ bool approval_kind_parse(const char *s, enum approval_kind *out);
 
 /* The document alone (no signature, no rules): ACD_EINPUT naming the bad field. */
 enum acd_status approval_parse(const uint8_t *json, size_t len, struct approval *out,
-			       struct acd_error *e);
+                               struct acd_error *e);
 /* The rules at wall-clock time `now` for `facility` (NULL skips the facility check). */
-enum acd_status approval_check_rules(const struct approval *a, const char *facility,
-				     acd_time now, const struct revocations *rev,
-				     struct acd_error *e);
+enum acd_status approval_check_rules(const struct approval *a, const char *facility, acd_time now,
+                                     const struct revocations *rev, struct acd_error *e);
 /* Reads PATH and PATH.sig and runs all three checks in the contract's order. */
 enum acd_status approval_load(const char *path, const struct approval_keys *keys,
-			      const char *facility, acd_time now, const struct revocations *rev,
-			      struct approval *out, struct acd_error *e);
+                              const char *facility, acd_time now, const struct revocations *rev,
+                              struct approval *out, struct acd_error *e);
 void approval_free(struct approval *a);
 
 /* Reads every REVOKE-*.json (+ .sig) in dir. A revocation whose signature does not verify
  * under either key, or that is malformed, is skipped with a warning through `warn` (may be
  * NULL) — it cannot take effect, and it cannot stop the others. Missing dir → ACD_EINPUT. */
 enum acd_status revocations_load(const char *dir, const struct approval_keys *keys,
-				 struct revocations *out,
-				 void (*warn)(const char *msg), struct acd_error *e);
+                                 struct revocations *out, void (*warn)(const char *msg),
+                                 struct acd_error *e);
 void revocations_free(struct revocations *r);
 /* When the approval id is revoked, the time from which it is; else INT64_MAX. */
 acd_time revocations_lookup(const struct revocations *r, const char *id);

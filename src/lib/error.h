@@ -8,9 +8,9 @@
 
 enum acd_status {
 	ACD_OK = 0,
-	ACD_EINPUT = 2,	  /* bad usage, unreadable or malformed input */
+	ACD_EINPUT = 2,   /* bad usage, unreadable or malformed input */
 	ACD_EREFUSED = 3, /* an approval refused: signature, validity, facility, revocation … */
-	ACD_ESPOOL = 4,	  /* records left in the spool */
+	ACD_ESPOOL = 4,   /* records left in the spool */
 };
 
 struct acd_error {
@@ -20,6 +20,6 @@ struct acd_error {
 
 /* Sets e (when not NULL) and returns status, so callers can `return acd_fail(e, …)`. */
 enum acd_status acd_fail(struct acd_error *e, enum acd_status status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 enum acd_status file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len,
-			      struct acd_error *e)
+                              struct acd_error *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -20,7 +20,7 @@ enum acd_status file_read_all(const char *path, size_t max, uint8_t **buf, size_
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
 		close(fd);
 		return acd_fail(e, ACD_EINPUT, "%s: not a regular file of at most %zu bytes", path,
-				max);
+		                max);
 	}
 	uint8_t *b = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -56,18 +56,18 @@ bool b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_
 		inlen--;
 	}
 	while (inlen > 0 && (in[inlen - 1] == ' ' || in[inlen - 1] == '\t' ||
-			     in[inlen - 1] == '\r' || in[inlen - 1] == '\n'))
+	                     in[inlen - 1] == '\r' || in[inlen - 1] == '\n'))
 		inlen--;
 	const char *end = NULL;
 	if (sodium_base642bin(out, outmax, in, inlen, NULL, outlen, &end,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
+	                      sodium_base64_VARIANT_ORIGINAL) != 0)
 		return false;
 	return end == in + inlen;
 }
 
 /* Reads a one-line base64 key file that must decode to exactly `want` bytes. */
 static enum acd_status read_b64_key(const char *path, uint8_t *out, size_t want,
-				    struct acd_error *e)
+                                    struct acd_error *e)
 {
 	uint8_t *buf;
 	size_t len, n = 0;
@@ -82,14 +82,12 @@ static enum acd_status read_b64_key(const char *path, uint8_t *out, size_t want,
 	return ACD_OK;
 }
 
-enum acd_status key_read_public(const char *path, uint8_t pk[KEY_PUBLIC_BYTES],
-				struct acd_error *e)
+enum acd_status key_read_public(const char *path, uint8_t pk[KEY_PUBLIC_BYTES], struct acd_error *e)
 {
 	return read_b64_key(path, pk, KEY_PUBLIC_BYTES, e);
 }
 
-enum acd_status key_read_secret(const char *path, uint8_t sk[KEY_SECRET_BYTES],
-				struct acd_error *e)
+enum acd_status key_read_secret(const char *path, uint8_t sk[KEY_SECRET_BYTES], struct acd_error *e)
 {
 	uint8_t seed[crypto_sign_SEEDBYTES], pk[KEY_PUBLIC_BYTES];
 	enum acd_status st = read_b64_key(path, seed, sizeof seed, e);
@@ -101,14 +99,13 @@ enum acd_status key_read_secret(const char *path, uint8_t sk[KEY_SECRET_BYTES],
 }
 
 static enum acd_status write_line(const char *path, const char *text, mode_t mode,
-				  struct acd_error *e)
+                                  struct acd_error *e)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return acd_fail(e, ACD_EINPUT, "%s: %s", path, strerror(errno));
 	size_t len = strlen(text);
-	bool ok = write(fd, text, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
-		  fsync(fd) == 0;
+	bool ok = write(fd, text, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
 	close(fd);
 	if (!ok)
 		return acd_fail(e, ACD_EINPUT, "%s: write failed", path);
@@ -133,7 +130,7 @@ enum acd_status key_generate(const char *path, struct acd_error *e)
 }
 
 bool sig_verify_b64(const uint8_t *msg, size_t len, const char *sig_b64, size_t siglen,
-		    const uint8_t pk[KEY_PUBLIC_BYTES])
+                    const uint8_t pk[KEY_PUBLIC_BYTES])
 {
 	uint8_t sig[KEY_SIG_BYTES];
 	size_t n = 0;
@@ -143,7 +140,7 @@ bool sig_verify_b64(const uint8_t *msg, size_t len, const char *sig_b64, size_t 
 }
 
 bool sig_sign_b64(const uint8_t *msg, size_t len, const uint8_t sk[KEY_SECRET_BYTES], char *out,
-		  size_t outlen)
+                  size_t outlen)
 {
 	uint8_t sig[KEY_SIG_BYTES];
 	crypto_sign_detached(sig, NULL, msg, len, sk);

@@ -37,16 +37,15 @@ struct prefix_table {
 	struct range6 *v6;
 	size_t n6;
 	struct v4_block *index; /* 65536 entries */
-	struct ranges foreign;	/* kept for logging the exceptions */
+	struct ranges foreign;  /* kept for logging the exceptions */
 	struct prefix_table_summary sum;
 };
 
 /* Non-global ranges: domestic unless a `foreign` line covers them (Contract 1). */
 static const char *const nonglobal[] = {
-	"10.0.0.0/8",	  "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-	"127.0.0.0/8",	  "169.254.0.0/16", "224.0.0.0/4",    "255.255.255.255/32",
-	"0.0.0.0/32",	  "::/128",	    "::1/128",	      "fc00::/7",
-	"fe80::/10",	  "ff00::/8",
+        "10.0.0.0/8",     "172.16.0.0/12", "192.168.0.0/16",     "100.64.0.0/10", "127.0.0.0/8",
+        "169.254.0.0/16", "224.0.0.0/4",   "255.255.255.255/32", "0.0.0.0/32",    "::/128",
+        "::1/128",        "fc00::/7",      "fe80::/10",          "ff00::/8",
 };
 
 static u128 u128_of(const uint8_t b[16])
@@ -160,7 +159,7 @@ static bool is_version(const char *s)
 
 /* One RIR delegated-statistics line; NULL on success (also when skipped), else the error. */
 static const char *add_rir(struct prefix_table *t, struct ranges *dom, char *line,
-			   const char *country)
+                           const char *country)
 {
 	char *f[10];
 	int n = split_bar(line, f, 10);
@@ -193,7 +192,8 @@ static const char *add_rir(struct prefix_table *t, struct ranges *dom, char *lin
 		uint64_t lo = u32_of(a.b);
 		if (lo + value - 1 > 0xffffffffu)
 			return "RIR line whose range runs past 255.255.255.255";
-		return push4(dom, (uint32_t)lo, (uint32_t)(lo + value - 1)) ? NULL : "out of memory";
+		return push4(dom, (uint32_t)lo, (uint32_t)(lo + value - 1)) ? NULL
+		                                                            : "out of memory";
 	}
 	if (!parse_uint(f[4], 128, &value))
 		return "RIR line with a bad IPv6 prefix length";
@@ -216,7 +216,7 @@ static char *trim(char *s)
 }
 
 static const char *parse_line(struct prefix_table *t, struct ranges *dom, char *line,
-			      const char *country)
+                              const char *country)
 {
 	char *s = trim(line);
 	if (*s == '\0')
@@ -288,7 +288,7 @@ static void merge6(struct range6 *r, size_t *n)
 
 /* dom minus foreign, both sorted and merged; the result goes into out. */
 static bool subtract4(const struct range4 *d, size_t nd, const struct range4 *f, size_t nf,
-		      struct ranges *out)
+                      struct ranges *out)
 {
 	size_t j = 0;
 	for (size_t i = 0; i < nd; i++) {
@@ -307,7 +307,7 @@ static bool subtract4(const struct range4 *d, size_t nd, const struct range4 *f,
 }
 
 static bool subtract6(const struct range6 *d, size_t nd, const struct range6 *f, size_t nf,
-		      struct ranges *out)
+                      struct ranges *out)
 {
 	size_t j = 0;
 	for (size_t i = 0; i < nd; i++) {
@@ -372,8 +372,8 @@ static bool compile(struct prefix_table *t, struct ranges *dom)
 }
 
 enum acd_status prefix_table_parse(const char *text, size_t len, const char *name,
-				   const char *country, struct prefix_table **out,
-				   struct acd_error *e)
+                                   const char *country, struct prefix_table **out,
+                                   struct acd_error *e)
 {
 	struct prefix_table *t = calloc(1, sizeof *t);
 	struct ranges dom = {0};
@@ -407,8 +407,8 @@ enum acd_status prefix_table_parse(const char *text, size_t len, const char *nam
 	return ACD_OK;
 }
 
-enum acd_status prefix_table_load(const char *path, const char *country,
-				  struct prefix_table **out, struct acd_error *e)
+enum acd_status prefix_table_load(const char *path, const char *country, struct prefix_table **out,
+                                  struct acd_error *e)
 {
 	uint8_t *buf;
 	size_t len;
@@ -493,10 +493,10 @@ bool prefix_table_foreign_line(const struct prefix_table *t, size_t i, char *buf
 {
 	if (i < t->foreign.n4) {
 		const struct range4 *r = &t->foreign.v4[i];
-		uint8_t b[4] = {(uint8_t)(r->lo >> 24), (uint8_t)(r->lo >> 16), (uint8_t)(r->lo >> 8),
-				(uint8_t)r->lo};
-		snprintf(buf, len, "%u.%u.%u.%u - %u.%u.%u.%u", b[0], b[1], b[2], b[3],
-			 r->hi >> 24, (r->hi >> 16) & 255, (r->hi >> 8) & 255, r->hi & 255);
+		uint8_t b[4] = {(uint8_t)(r->lo >> 24), (uint8_t)(r->lo >> 16),
+		                (uint8_t)(r->lo >> 8), (uint8_t)r->lo};
+		snprintf(buf, len, "%u.%u.%u.%u - %u.%u.%u.%u", b[0], b[1], b[2], b[3], r->hi >> 24,
+		         (r->hi >> 16) & 255, (r->hi >> 8) & 255, r->hi & 255);
 		return true;
 	}
 	i -= t->foreign.n4;

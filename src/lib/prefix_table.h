@@ -22,12 +22,12 @@ struct prefix_table;
 
 /* Loads FILE. `country` selects RIR lines (NULL means "JP"). Any malformed line fails the
  * whole load with "FILE:LINE: what is wrong". */
-enum acd_status prefix_table_load(const char *path, const char *country,
-				  struct prefix_table **out, struct acd_error *e);
+enum acd_status prefix_table_load(const char *path, const char *country, struct prefix_table **out,
+                                  struct acd_error *e);
 /* The same over text in memory; `name` is used in error messages. */
 enum acd_status prefix_table_parse(const char *text, size_t len, const char *name,
-				   const char *country, struct prefix_table **out,
-				   struct acd_error *e);
+                                   const char *country, struct prefix_table **out,
+                                   struct acd_error *e);
 void prefix_table_free(struct prefix_table *t);
 
 bool prefix_table_is_domestic(const struct prefix_table *t, const struct ip_addr *a);

@@ -11,7 +11,7 @@
 
 typedef int64_t acd_time; /* microseconds since 1970-01-01T00:00:00Z */
 
-#define ACD_USEC 1000000LL
+#define ACD_USEC    1000000LL
 #define TIME_STRLEN 32
 
 /* "2026-10-09T08:50:00.123456Z" */

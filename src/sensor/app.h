@@ -31,13 +31,13 @@ enum app_proto {
 	APP_NTP,
 	APP_SIP,
 	APP_FTP,
-	APP_OTHER,	   /* payload seen, none of the above: Contract 4 `app` is null */
+	APP_OTHER, /* payload seen, none of the above: Contract 4 `app` is null */
 };
 
-#define APP_NAME_MAX 256 /* DNS names are at most 253 characters */
-#define APP_UA_MAX 256	 /* User-Agent values are cut at 255 bytes */
+#define APP_NAME_MAX   256 /* DNS names are at most 253 characters */
+#define APP_UA_MAX     256 /* User-Agent values are cut at 255 bytes */
 #define APP_METHOD_MAX 16
-#define APP_JA3_HEX 33	 /* 32 hex digits and NUL */
+#define APP_JA3_HEX    33 /* 32 hex digits and NUL */
 
 /* Contract 4 name ("dns", "tls", …) or NULL for APP_UNDECIDED and APP_OTHER. */
 const char *app_name(enum app_proto app);
@@ -58,13 +58,13 @@ bool dns_query_name(const uint8_t *p, uint32_t len, bool tcp, char *out, size_t 
  * ClientHello at all. A ClientHello cut short by the segment still yields the SNI when the
  * server_name extension lies inside the bytes given. */
 bool tls_client_hello(const uint8_t *p, uint32_t len, char *sni, size_t snilen,
-		      char ja3_hex[APP_JA3_HEX]);
+                      char ja3_hex[APP_JA3_HEX]);
 
 /* HTTP/1.x request head starting at p: method, Host header value (port kept as sent, e.g.
  * "example.net:8080" — the caller strips it for matching) and User-Agent value. False when p
  * does not start with a request line. Missing headers give empty strings. The request target
  * (path and query) is skipped over and never copied. */
 bool http_request(const uint8_t *p, uint32_t len, char *method, size_t methodlen, char *host,
-		  size_t hostlen, char *ua, size_t ualen);
+                  size_t hostlen, char *ua, size_t ualen);
 
 #endif

@@ -16,7 +16,7 @@ static enum acd_status check_link(pcap_t *h, const char *name, struct acd_error 
 		return ACD_OK;
 	const char *dname = pcap_datalink_val_to_name(dlt);
 	return acd_fail(e, ACD_EINPUT, "%s: link type %d (%s) is not supported", name, dlt,
-			dname ? dname : "unknown");
+	                dname ? dname : "unknown");
 }
 
 enum acd_status capture_check_file(const char *path, struct acd_error *e)
@@ -67,9 +67,10 @@ enum acd_status capture_open_live(const char *iface, int n, pcap_t **out, struct
 		if (n == 1)
 			break;
 		int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
-		if (setsockopt(pcap_fileno(out[i]), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) {
+		if (setsockopt(pcap_fileno(out[i]), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) <
+		    0) {
 			acd_fail(e, ACD_EINPUT, "%s: cannot join fanout group: %s", iface,
-				 strerror(errno));
+			         strerror(errno));
 			pcap_close(out[i]);
 			goto fail;
 		}

@@ -54,7 +54,7 @@ static inline uint64_t addr_fold(const struct ip_addr *a)
 }
 
 uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa, uint16_t pb,
-		   uint8_t proto)
+                   uint8_t proto)
 {
 	/* Sum and xor are both symmetric; mixing them keeps the two orientations equal. */
 	uint64_t ea = addr_fold(a) + pa, eb = addr_fold(b) + pb;
@@ -67,8 +67,8 @@ static inline bool addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 }
 
 struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct ip_addr *src,
-			     const struct ip_addr *dst, uint16_t sport, uint16_t dport,
-			     uint8_t proto, bool *reverse)
+                             const struct ip_addr *dst, uint16_t sport, uint16_t dport,
+                             uint8_t proto, bool *reverse)
 {
 	for (uint32_t i = t->buckets[hash & t->bucket_mask]; i != FLOW_NONE; i = t->pool[i].next) {
 		struct flow *f = &t->pool[i];
@@ -91,7 +91,8 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
 /* Doubly linked lists through two index pairs in the flow; `which` picks the pair. */
 static void list_unlink(struct flow_table *t, struct flow *f, bool act)
 {
-	uint32_t *head = act ? &t->act_head : &t->lru_head, *tail = act ? &t->act_tail : &t->lru_tail;
+	uint32_t *head = act ? &t->act_head : &t->lru_head,
+	         *tail = act ? &t->act_tail : &t->lru_tail;
 	uint32_t prev = act ? f->act_prev : f->lru_prev, next = act ? f->act_next : f->lru_next;
 	if (prev != FLOW_NONE)
 		*(act ? &t->pool[prev].act_next : &t->pool[prev].lru_next) = next;
@@ -106,7 +107,8 @@ static void list_unlink(struct flow_table *t, struct flow *f, bool act)
 static void list_append(struct flow_table *t, struct flow *f, bool act)
 {
 	uint32_t idx = IDX(t, f);
-	uint32_t *head = act ? &t->act_head : &t->lru_head, *tail = act ? &t->act_tail : &t->lru_tail;
+	uint32_t *head = act ? &t->act_head : &t->lru_head,
+	         *tail = act ? &t->act_tail : &t->lru_tail;
 	if (act) {
 		f->act_prev = *tail;
 		f->act_next = FLOW_NONE;

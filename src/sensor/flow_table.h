@@ -47,24 +47,24 @@ struct tcp_dir {
 struct flow {
 	struct flow_key key;
 	uint32_t hash;
-	uint32_t next;		   /* hash chain */
+	uint32_t next;               /* hash chain */
 	uint32_t lru_prev, lru_next; /* by last packet, oldest first */
 	uint32_t act_prev, act_next; /* by segment start, oldest first */
-	acd_time first, last;	   /* packet times of this record segment */
-	acd_time seen_at;	   /* the worker's clock at the last packet (monotonic) */
-	acd_time seg_at;	   /* the worker's clock when this segment started */
-	uint64_t ordinal;	   /* input position of the segment's first packet (record id) */
+	acd_time first, last;        /* packet times of this record segment */
+	acd_time seen_at;            /* the worker's clock at the last packet (monotonic) */
+	acd_time seg_at;             /* the worker's clock when this segment started */
+	uint64_t ordinal;            /* input position of the segment's first packet (record id) */
 	uint64_t packets, bytes, rpackets, rbytes;
-	uint64_t in_scope;	   /* approvals whose kind bounds admit this flow (bit per approval) */
-	uint64_t selected;	   /* approvals that selected it */
+	uint64_t in_scope; /* approvals whose kind bounds admit this flow (bit per approval) */
+	uint64_t selected; /* approvals that selected it */
 	uint8_t tcp_flags;
-	uint8_t app;		   /* enum app_proto */
-	uint8_t direction;	   /* enum flow_direction, initiator's view */
+	uint8_t app;       /* enum app_proto */
+	uint8_t direction; /* enum flow_direction, initiator's view */
 	bool has_icmp;
 	uint8_t icmp_type, icmp_code;
-	struct tcp_dir tcp[2];	   /* [0] initiator → responder, [1] back */
-	struct hs_stream *hs[2];   /* content matcher stream per direction, opened lazily */
-	struct flow_sel *sel;	   /* record fields, only once selected */
+	struct tcp_dir tcp[2];   /* [0] initiator → responder, [1] back */
+	struct hs_stream *hs[2]; /* content matcher stream per direction, opened lazily */
+	struct flow_sel *sel;    /* record fields, only once selected */
 };
 
 struct flow_table {
@@ -82,13 +82,13 @@ void flow_table_destroy(struct flow_table *t);
 
 /* Symmetric over the two ends, so both directions of a flow hash alike. */
 uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa, uint16_t pb,
-		   uint8_t proto);
+                   uint8_t proto);
 
 /* Finds the flow of a packet src:sport → dst:dport; *reverse tells it runs responder →
  * initiator. NULL when there is none. */
 struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct ip_addr *src,
-			     const struct ip_addr *dst, uint16_t sport, uint16_t dport,
-			     uint8_t proto, bool *reverse);
+                             const struct ip_addr *dst, uint16_t sport, uint16_t dport,
+                             uint8_t proto, bool *reverse);
 /* A fresh zeroed entry for this key at the young end of both lists; NULL when the pool is
  * full (the caller evicts the oldest with flow_table_oldest() and retries). */
 struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct flow_key *key);
@@ -97,7 +97,7 @@ void flow_table_remove(struct flow_table *t, struct flow *f);
 void flow_table_touch(struct flow_table *t, struct flow *f);
 /* Moves f to the young end of the segment list (its segment restarted). */
 void flow_table_restart_segment(struct flow_table *t, struct flow *f);
-struct flow *flow_table_oldest(struct flow_table *t);	       /* by last packet */
+struct flow *flow_table_oldest(struct flow_table *t);         /* by last packet */
 struct flow *flow_table_oldest_segment(struct flow_table *t); /* by segment start */
 /* Visits every flow; `visit` may remove the flow it is given. */
 void flow_table_each(struct flow_table *t, void (*visit)(struct flow *f, void *ctx), void *ctx);

@@ -19,7 +19,7 @@ void frag_table_destroy(struct frag_table *t)
 }
 
 static uint32_t slot_of(const struct ip_addr *src, const struct ip_addr *dst, uint8_t proto,
-			uint32_t id)
+                        uint32_t id)
 {
 	/* flow_hash is symmetric; the id and protocol break the tie between the two directions
 	 * well enough, and a collision costs only an orphan count. */
@@ -27,7 +27,7 @@ static uint32_t slot_of(const struct ip_addr *src, const struct ip_addr *dst, ui
 }
 
 void frag_table_put(struct frag_table *t, const struct ip_addr *src, const struct ip_addr *dst,
-		    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now)
+                    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now)
 {
 	struct frag_entry *e = &t->slots[slot_of(src, dst, proto, id)];
 	e->src = *src;
@@ -41,8 +41,8 @@ void frag_table_put(struct frag_table *t, const struct ip_addr *src, const struc
 }
 
 bool frag_table_get(const struct frag_table *t, const struct ip_addr *src,
-		    const struct ip_addr *dst, uint8_t proto, uint32_t id, acd_time now,
-		    uint16_t *sport, uint16_t *dport)
+                    const struct ip_addr *dst, uint8_t proto, uint32_t id, acd_time now,
+                    uint16_t *sport, uint16_t *dport)
 {
 	const struct frag_entry *e = &t->slots[slot_of(src, dst, proto, id)];
 	if (!e->used || e->id != id || e->proto != proto || now - e->at > FRAG_TIMEOUT ||

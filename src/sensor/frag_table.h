@@ -17,7 +17,7 @@
 #include "ipaddr.h"
 #include "timefmt.h"
 
-#define FRAG_SLOTS 65536
+#define FRAG_SLOTS   65536
 #define FRAG_TIMEOUT (30 * ACD_USEC)
 
 struct frag_entry {
@@ -36,10 +36,10 @@ struct frag_table {
 bool frag_table_init(struct frag_table *t);
 void frag_table_destroy(struct frag_table *t);
 void frag_table_put(struct frag_table *t, const struct ip_addr *src, const struct ip_addr *dst,
-		    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now);
+                    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now);
 /* The ports of the first fragment of this datagram; false when unknown or lapsed. */
 bool frag_table_get(const struct frag_table *t, const struct ip_addr *src,
-		    const struct ip_addr *dst, uint8_t proto, uint32_t id, acd_time now,
-		    uint16_t *sport, uint16_t *dport);
+                    const struct ip_addr *dst, uint8_t proto, uint32_t id, acd_time now,
+                    uint16_t *sport, uint16_t *dport);
 
 #endif

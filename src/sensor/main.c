@@ -33,12 +33,14 @@ struct options {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: acd-sensor --prefixes FILE --facility NAME --approval FILE [--approval FILE …]\n"
-		"                  [--commission-key FILE] [--office-key FILE] [--revocations DIR]\n"
-		"                  (--read PCAP [--read PCAP …] | --interface IFACE) --out DIR\n"
-		"                  [--sensor-id ID] [--threads N] [--idle-timeout S]\n"
-		"                  [--active-timeout S] [--max-flows N] [--stats-interval S]\n"
-		"                  [--country CC] [--user USER] [--verbose]\n");
+	        "usage: acd-sensor --prefixes FILE --facility NAME --approval FILE [--approval "
+	        "FILE …]\n"
+	        "                  [--commission-key FILE] [--office-key FILE] [--revocations "
+	        "DIR]\n"
+	        "                  (--read PCAP [--read PCAP …] | --interface IFACE) --out DIR\n"
+	        "                  [--sensor-id ID] [--threads N] [--idle-timeout S]\n"
+	        "                  [--active-timeout S] [--max-flows N] [--stats-interval S]\n"
+	        "                  [--country CC] [--user USER] [--verbose]\n");
 	exit(2);
 }
 
@@ -53,62 +55,93 @@ static long number(const char *opt, const char *s, long min, long max)
 
 static void parse_options(int argc, char **argv, struct sensor *sn, struct options *o)
 {
-	static const struct option opts[] = {
-		{"prefixes", required_argument, NULL, 'p'},
-		{"facility", required_argument, NULL, 'f'},
-		{"approval", required_argument, NULL, 'a'},
-		{"commission-key", required_argument, NULL, 'c'},
-		{"office-key", required_argument, NULL, 'o'},
-		{"revocations", required_argument, NULL, 'R'},
-		{"read", required_argument, NULL, 'r'},
-		{"interface", required_argument, NULL, 'i'},
-		{"out", required_argument, NULL, 'O'},
-		{"sensor-id", required_argument, NULL, 's'},
-		{"threads", required_argument, NULL, 't'},
-		{"idle-timeout", required_argument, NULL, 'I'},
-		{"active-timeout", required_argument, NULL, 'A'},
-		{"max-flows", required_argument, NULL, 'm'},
-		{"stats-interval", required_argument, NULL, 'S'},
-		{"country", required_argument, NULL, 'C'},
-		{"user", required_argument, NULL, 'u'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0}};
+	static const struct option opts[] = {{"prefixes", required_argument, NULL, 'p'},
+	                                     {"facility", required_argument, NULL, 'f'},
+	                                     {"approval", required_argument, NULL, 'a'},
+	                                     {"commission-key", required_argument, NULL, 'c'},
+	                                     {"office-key", required_argument, NULL, 'o'},
+	                                     {"revocations", required_argument, NULL, 'R'},
+	                                     {"read", required_argument, NULL, 'r'},
+	                                     {"interface", required_argument, NULL, 'i'},
+	                                     {"out", required_argument, NULL, 'O'},
+	                                     {"sensor-id", required_argument, NULL, 's'},
+	                                     {"threads", required_argument, NULL, 't'},
+	                                     {"idle-timeout", required_argument, NULL, 'I'},
+	                                     {"active-timeout", required_argument, NULL, 'A'},
+	                                     {"max-flows", required_argument, NULL, 'm'},
+	                                     {"stats-interval", required_argument, NULL, 'S'},
+	                                     {"country", required_argument, NULL, 'C'},
+	                                     {"user", required_argument, NULL, 'u'},
+	                                     {"verbose", no_argument, NULL, 'v'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
 	static const char *inputs[4096];
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->prefixes = optarg; break;
-		case 'f': sn->facility = optarg; break;
+		case 'p':
+			o->prefixes = optarg;
+			break;
+		case 'f':
+			sn->facility = optarg;
+			break;
 		case 'a':
 			if (o->napprovals == SELECTION_MAX_APPROVALS)
-				fatalx(2, "--approval: at most %d approvals", SELECTION_MAX_APPROVALS);
+				fatalx(2, "--approval: at most %d approvals",
+				       SELECTION_MAX_APPROVALS);
 			o->approvals[o->napprovals++] = optarg;
 			break;
-		case 'c': o->commission_key = optarg; break;
-		case 'o': o->office_key = optarg; break;
-		case 'R': sn->revocations_dir = optarg; break;
+		case 'c':
+			o->commission_key = optarg;
+			break;
+		case 'o':
+			o->office_key = optarg;
+			break;
+		case 'R':
+			sn->revocations_dir = optarg;
+			break;
 		case 'r':
 			if (sn->ninputs == sizeof inputs / sizeof inputs[0])
 				fatalx(2, "--read: too many files");
 			inputs[sn->ninputs++] = optarg;
 			break;
-		case 'i': sn->interface = optarg; break;
-		case 'O': o->out = optarg; break;
-		case 's': sn->sensor_id = optarg; break;
-		case 't': sn->threads = (int)number("--threads", optarg, 1, 64); break;
-		case 'I': sn->idle_timeout = number("--idle-timeout", optarg, 1, 86400) * ACD_USEC; break;
+		case 'i':
+			sn->interface = optarg;
+			break;
+		case 'O':
+			o->out = optarg;
+			break;
+		case 's':
+			sn->sensor_id = optarg;
+			break;
+		case 't':
+			sn->threads = (int)number("--threads", optarg, 1, 64);
+			break;
+		case 'I':
+			sn->idle_timeout = number("--idle-timeout", optarg, 1, 86400) * ACD_USEC;
+			break;
 		case 'A':
-			sn->active_timeout = number("--active-timeout", optarg, 1, 86400) * ACD_USEC;
+			sn->active_timeout =
+			        number("--active-timeout", optarg, 1, 86400) * ACD_USEC;
 			break;
-		case 'm': sn->max_flows = (uint32_t)number("--max-flows", optarg, 1, 1L << 28); break;
+		case 'm':
+			sn->max_flows = (uint32_t)number("--max-flows", optarg, 1, 1L << 28);
+			break;
 		case 'S':
-			sn->stats_interval = number("--stats-interval", optarg, 1, 86400) * ACD_USEC;
+			sn->stats_interval =
+			        number("--stats-interval", optarg, 1, 86400) * ACD_USEC;
 			break;
-		case 'C': o->country = optarg; break;
-		case 'u': o->user = optarg; break;
-		case 'v': o->verbose = true; break;
-		default: usage();
+		case 'C':
+			o->country = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	sn->inputs = inputs;
@@ -130,7 +163,7 @@ static void load_prefixes(struct sensor *sn, const struct options *o)
 	struct prefix_table_summary s;
 	prefix_table_summary(sn->prefixes, &s);
 	log_debug("prefix table %s: %zu CIDR lines, %zu RIR lines (%zu skipped), %zu foreign",
-		  o->prefixes, s.cidr_lines, s.rir_lines, s.rir_skipped, s.foreign_lines);
+	          o->prefixes, s.cidr_lines, s.rir_lines, s.rir_skipped, s.foreign_lines);
 	char buf[128];
 	for (size_t i = 0; prefix_table_foreign_line(sn->prefixes, i, buf, sizeof buf); i++)
 		log_info("prefix table: foreign exception %s", buf);
@@ -168,16 +201,17 @@ static void load_approvals(struct sensor *sn, const struct options *o)
 	for (size_t i = 0; i < o->napprovals; i++) {
 		struct approval_rt *rt = &s->ap[i];
 		enum acd_status st = approval_load(o->approvals[i], &sn->keys, sn->facility, now,
-						   &rev, &rt->a, &e);
+		                                   &rev, &rt->a, &e);
 		if (st != ACD_OK)
 			fatalx((int)st, "%s", e.msg);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(s->ap[j].a.id, rt->a.id) == 0)
-				fatalx(2, "%s: approval id %s given twice", o->approvals[i], rt->a.id);
+				fatalx(2, "%s: approval id %s given twice", o->approvals[i],
+				       rt->a.id);
 		rt->path = o->approvals[i];
 		acd_time revoked = revocations_lookup(&rev, rt->a.id);
 		atomic_init(&rt->in_force_until,
-			    revoked < rt->a.valid_until ? revoked : rt->a.valid_until);
+		            revoked < rt->a.valid_until ? revoked : rt->a.valid_until);
 		for (size_t j = 0; j < rt->a.n_selectors; j++) {
 			enum selector_type t = rt->a.selectors[j].type;
 			rt->has_ip |= t == SEL_IP;
@@ -193,7 +227,7 @@ static void load_approvals(struct sensor *sn, const struct options *o)
 	/* Only once every approval passed: a refusal is the one line a failed start prints. */
 	for (size_t i = 0; i < s->n; i++)
 		log_info("approval %s (%s) in force, %zu selectors", s->ap[i].a.id,
-			 approval_kind_name(s->ap[i].a.kind), s->ap[i].a.n_selectors);
+		         approval_kind_name(s->ap[i].a.kind), s->ap[i].a.n_selectors);
 	if (matcher_build(list, s->n, &s->matcher, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
 	s->content_mask = matcher_approvals(s->matcher);
@@ -252,7 +286,7 @@ static void run(struct sensor *sn)
 			       sn->max_flows / (unsigned)sn->threads);
 	for (int i = 0; i < sn->threads; i++)
 		pthread_create(&w[i].thread, NULL, sn->live ? worker_run_live : worker_run_files,
-			       &w[i]);
+		               &w[i]);
 	supervise(sn, &sigs);
 	for (int i = 0; i < sn->threads; i++) {
 		pthread_join(w[i].thread, NULL);
@@ -264,10 +298,10 @@ static void run(struct sensor *sn)
 int main(int argc, char **argv)
 {
 	static struct sensor sn = {.threads = 1,
-				   .idle_timeout = 60 * ACD_USEC,
-				   .active_timeout = 300 * ACD_USEC,
-				   .stats_interval = 60 * ACD_USEC,
-				   .max_flows = 1u << 20};
+	                           .idle_timeout = 60 * ACD_USEC,
+	                           .active_timeout = 300 * ACD_USEC,
+	                           .stats_interval = 60 * ACD_USEC,
+	                           .max_flows = 1u << 20};
 	struct options o = {.country = "JP", .user = "nobody"};
 	sandbox_no_core();
 	log_init("acd-sensor", 0);
@@ -294,8 +328,8 @@ int main(int argc, char **argv)
 	stats_merger_destroy(&sn.stats);
 	const struct interval_stats *t = &sn.stats.total;
 	log_debug("done: %llu records, %llu decode errors, %llu not IP",
-		  (unsigned long long)sn.out.records, (unsigned long long)t->decode_errors,
-		  (unsigned long long)t->not_ip);
+	          (unsigned long long)sn.out.records, (unsigned long long)t->decode_errors,
+	          (unsigned long long)t->not_ip);
 	int failed = sn.out.failed;
 	exporter_close(&sn.out);
 	if (failed)

@@ -54,20 +54,20 @@ void matcher_global_init(void)
 	hs_set_scratch_allocator(zeroing_alloc, zeroing_free);
 }
 
-static enum acd_status compile(const struct matcher *m, const char *const *lits,
-			       const size_t *lens, const unsigned *ids, unsigned mode,
-			       hs_database_t **db, struct acd_error *e)
+static enum acd_status compile(const struct matcher *m, const char *const *lits, const size_t *lens,
+                               const unsigned *ids, unsigned mode, hs_database_t **db,
+                               struct acd_error *e)
 {
 	unsigned *flags = calloc(m->n, sizeof *flags);
 	hs_compile_error_t *cerr = NULL;
 	if (!flags)
 		return acd_fail(e, ACD_EINPUT, "out of memory");
-	hs_error_t rc = hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)m->n, mode, NULL, db,
-					     &cerr);
+	hs_error_t rc =
+	        hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)m->n, mode, NULL, db, &cerr);
 	free(flags);
 	if (rc != HS_SUCCESS) {
 		acd_fail(e, ACD_EINPUT, "content selectors do not compile: %s",
-			 cerr ? cerr->message : "unknown error");
+		         cerr ? cerr->message : "unknown error");
 		hs_free_compile_error(cerr);
 		return ACD_EINPUT;
 	}
@@ -75,7 +75,7 @@ static enum acd_status compile(const struct matcher *m, const char *const *lits,
 }
 
 enum acd_status matcher_build(const struct approval *const *approvals, size_t n,
-			      struct matcher **out, struct acd_error *e)
+                              struct matcher **out, struct acd_error *e)
 {
 	*out = NULL;
 	size_t count = 0;
@@ -162,7 +162,7 @@ void matcher_scratch_free(struct matcher_scratch *s)
 }
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
-		    void *vctx)
+                    void *vctx)
 {
 	(void)from;
 	(void)to;
@@ -180,9 +180,8 @@ struct hs_stream *matcher_stream_open(const struct matcher *m)
 	return st;
 }
 
-void matcher_stream_scan(const struct matcher *m, struct hs_stream *st,
-			 struct matcher_scratch *s, const uint8_t *data, size_t len,
-			 matcher_hit hit, void *ctx)
+void matcher_stream_scan(const struct matcher *m, struct hs_stream *st, struct matcher_scratch *s,
+                         const uint8_t *data, size_t len, matcher_hit hit, void *ctx)
 {
 	struct scan_ctx c = {m, hit, ctx};
 	hs_scan_stream(st, (const char *)data, (unsigned)len, 0, s->scratch, on_match, &c);
@@ -195,7 +194,7 @@ void matcher_stream_close(struct hs_stream *st)
 }
 
 void matcher_block_scan(const struct matcher *m, struct matcher_scratch *s, const uint8_t *data,
-			size_t len, matcher_hit hit, void *ctx)
+                        size_t len, matcher_hit hit, void *ctx)
 {
 	struct scan_ctx c = {m, hit, ctx};
 	hs_scan(m->block_db, (const char *)data, (unsigned)len, 0, s->scratch, on_match, &c);

@@ -34,7 +34,7 @@ void matcher_global_init(void);
 
 /* Compiles every content selector of the n approvals; *out is NULL when there are none. */
 enum acd_status matcher_build(const struct approval *const *approvals, size_t n,
-			      struct matcher **out, struct acd_error *e);
+                              struct matcher **out, struct acd_error *e);
 void matcher_free(struct matcher *m);
 size_t matcher_pattern_count(const struct matcher *m);
 /* The approvals (bit per approval index) that have at least one content selector. */
@@ -44,12 +44,11 @@ struct matcher_scratch *matcher_scratch_new(const struct matcher *m);
 void matcher_scratch_free(struct matcher_scratch *s);
 
 struct hs_stream *matcher_stream_open(const struct matcher *m);
-void matcher_stream_scan(const struct matcher *m, struct hs_stream *st,
-			 struct matcher_scratch *s, const uint8_t *data, size_t len,
-			 matcher_hit hit, void *ctx);
+void matcher_stream_scan(const struct matcher *m, struct hs_stream *st, struct matcher_scratch *s,
+                         const uint8_t *data, size_t len, matcher_hit hit, void *ctx);
 /* Ends the stream without reporting further matches; its state is zeroed and freed. */
 void matcher_stream_close(struct hs_stream *st);
 void matcher_block_scan(const struct matcher *m, struct matcher_scratch *s, const uint8_t *data,
-			size_t len, matcher_hit hit, void *ctx);
+                        size_t len, matcher_hit hit, void *ctx);
 
 #endif

@@ -61,7 +61,7 @@ static json_t *flags_string(uint8_t flags)
 		uint8_t bit;
 		char letter;
 	} order[] = {{TCPF_CWR, 'C'}, {TCPF_ECE, 'E'}, {TCPF_URG, 'U'}, {TCPF_ACK, 'A'},
-		     {TCPF_PSH, 'P'}, {TCPF_RST, 'R'}, {TCPF_SYN, 'S'}, {TCPF_FIN, 'F'}};
+	             {TCPF_PSH, 'P'}, {TCPF_RST, 'R'}, {TCPF_SYN, 'S'}, {TCPF_FIN, 'F'}};
 	char buf[9];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -77,7 +77,7 @@ static bool has_ports(uint8_t proto)
 }
 
 static const char *const direction_names[] = {"foreign-foreign", "foreign-domestic",
-					      "domestic-foreign"};
+                                              "domestic-foreign"};
 
 /* The name to report for one field: the one this approval's domain selector matched, else
  * the first one seen. */
@@ -90,7 +90,7 @@ static const char *name_for(const struct flow_sel *s, size_t ap, enum name_field
 }
 
 static void add_selectors(json_t *rec, const struct flow_sel *s, const struct approval *a,
-			  size_t ap)
+                          size_t ap)
 {
 	json_t *ids = json_array(), *sigs = json_array();
 	for (size_t j = 0; j < a->n_selectors; j++) {
@@ -103,19 +103,18 @@ static void add_selectors(json_t *rec, const struct flow_sel *s, const struct ap
 		json_array_append_new(ids, json_string(sel->id));
 		if (sel->type == SEL_CONTENT)
 			json_array_append_new(sigs, json_pack("{s:s, s:o}", "id", sel->id, "label",
-							      str_or_null(sel->label)));
+			                                      str_or_null(sel->label)));
 	}
 	json_object_set_new(rec, "selectors", ids);
 	json_object_set_new(rec, "signatures", sigs);
 }
 
 void record_format(const struct flow *f, const struct selection *s, size_t ap,
-		   const char *sensor_id, uint64_t seq, struct linebuf *b)
+                   const char *sensor_id, uint64_t seq, struct linebuf *b)
 {
 	const struct approval *a = &s->ap[ap].a;
 	const struct flow_sel *fs = f->sel;
-	char id[160], first[TIME_STRLEN], last[TIME_STRLEN], src[IPADDR_STRLEN],
-		dst[IPADDR_STRLEN];
+	char id[160], first[TIME_STRLEN], last[TIME_STRLEN], src[IPADDR_STRLEN], dst[IPADDR_STRLEN];
 	snprintf(id, sizeof id, "%s:%012llu", sensor_id, (unsigned long long)seq);
 	time_format(f->first, first, sizeof first);
 	time_format(f->last, last, sizeof last);
@@ -140,8 +139,8 @@ void record_format(const struct flow *f, const struct selection *s, size_t ap,
 	json_object_set_new(r, "bytes", json_integer((json_int_t)f->bytes));
 	json_object_set_new(r, "rpackets", json_integer((json_int_t)f->rpackets));
 	json_object_set_new(r, "rbytes", json_integer((json_int_t)f->rbytes));
-	json_object_set_new(r, "tcp_flags", f->key.proto == 6 ? flags_string(f->tcp_flags)
-							       : json_null());
+	json_object_set_new(r, "tcp_flags",
+	                    f->key.proto == 6 ? flags_string(f->tcp_flags) : json_null());
 	json_object_set_new(r, "icmp_type", f->has_icmp ? json_integer(f->icmp_type) : json_null());
 	json_object_set_new(r, "icmp_code", f->has_icmp ? json_integer(f->icmp_code) : json_null());
 	json_object_set_new(r, "app", str_or_null(app_name((enum app_proto)f->app)));

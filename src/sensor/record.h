@@ -43,6 +43,6 @@ void record_free(struct flow *f);
 
 /* Appends the record of flow f for approval index `ap` as one JSON line to b. */
 void record_format(const struct flow *f, const struct selection *s, size_t ap,
-		   const char *sensor_id, uint64_t seq, struct linebuf *b);
+                   const char *sensor_id, uint64_t seq, struct linebuf *b);
 
 #endif

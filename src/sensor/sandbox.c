@@ -28,10 +28,12 @@ enum acd_status sandbox_drop_root(const char *user, struct acd_error *e)
 		return ACD_OK;
 	struct passwd *pw = getpwnam(user);
 	if (!pw)
-		return acd_fail(e, ACD_EINPUT, "user '%s' does not exist (needed to drop root)", user);
+		return acd_fail(e, ACD_EINPUT, "user '%s' does not exist (needed to drop root)",
+		                user);
 	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
-		return acd_fail(e, ACD_EINPUT, "cannot drop root to '%s': %s", user, strerror(errno));
+		return acd_fail(e, ACD_EINPUT, "cannot drop root to '%s': %s", user,
+		                strerror(errno));
 	if (setuid(0) == 0)
 		return acd_fail(e, ACD_EINPUT, "root could be regained after dropping it");
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

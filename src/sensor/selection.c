@@ -6,7 +6,7 @@
 #include "log.h"
 
 uint64_t selection_scope(const struct selection *s, bool src_dom, const struct ip_addr *dst,
-			 bool dst_dom)
+                         bool dst_dom)
 {
 	if (src_dom && dst_dom)
 		return 0;
@@ -31,7 +31,7 @@ uint64_t selection_scope(const struct selection *s, bool src_dom, const struct i
 }
 
 void selection_match_ip(const struct selection *s, uint64_t mask, const struct flow_key *k,
-			bool src_dom, void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx)
+                        bool src_dom, void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		if (!(mask >> i & 1) || !s->ap[i].has_ip)
@@ -46,8 +46,8 @@ void selection_match_ip(const struct selection *s, uint64_t mask, const struct f
 			if (sel->type != SEL_IP)
 				continue;
 			bool m = ff ? ip_net_contains(&sel->net, &k->src) ||
-					      ip_net_contains(&sel->net, &k->dst)
-				    : ip_net_contains(&sel->net, foreign);
+			                         ip_net_contains(&sel->net, &k->dst)
+			            : ip_net_contains(&sel->net, foreign);
 			if (m)
 				hit(i, j, ctx);
 		}
@@ -55,7 +55,7 @@ void selection_match_ip(const struct selection *s, uint64_t mask, const struct f
 }
 
 void selection_match_domain(const struct selection *s, uint64_t mask, const char *name,
-			    void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx)
+                            void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx)
 {
 	mask &= s->domain_mask;
 	for (size_t i = 0; mask && i < s->n; i++) {
@@ -86,8 +86,8 @@ static void lower(struct approval_rt *rt, acd_time until, const char *why)
 	}
 }
 
-void selection_reload(struct selection *s, const struct approval_keys *keys,
-		      const char *facility, const char *revocations_dir)
+void selection_reload(struct selection *s, const struct approval_keys *keys, const char *facility,
+                      const char *revocations_dir)
 {
 	struct revocations rev = {0};
 	struct acd_error e;
@@ -99,14 +99,16 @@ void selection_reload(struct selection *s, const struct approval_keys *keys,
 		struct approval_rt *rt = &s->ap[i];
 		acd_time revoked = revocations_lookup(&rev, rt->a.id);
 		if (revoked != INT64_MAX)
-			lower(rt, revoked, "revoked; it selects nothing from the revocation time on");
+			lower(rt, revoked,
+			      "revoked; it selects nothing from the revocation time on");
 		struct approval again;
 		if (approval_load(rt->path, keys, facility, now, &rev, &again, &e) != ACD_OK) {
 			lower(rt, INT64_MIN, e.msg);
 			continue;
 		}
 		if (memcmp(again.digest, rt->a.digest, sizeof again.digest) != 0)
-			lower(rt, INT64_MIN, "file changed; restart the sensor to load the new one");
+			lower(rt, INT64_MIN,
+			      "file changed; restart the sensor to load the new one");
 		approval_free(&again);
 	}
 	revocations_free(&rev);

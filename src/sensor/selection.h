@@ -33,15 +33,15 @@ struct selection {
 	size_t n;
 	const struct prefix_table *prefixes;
 	struct matcher *matcher; /* NULL when no approval has content selectors */
-	uint64_t kind_mask[3];	 /* approvals of each kind */
-	uint64_t domain_mask;	 /* approvals with domain selectors */
-	uint64_t content_mask;	 /* approvals with content selectors */
+	uint64_t kind_mask[3];   /* approvals of each kind */
+	uint64_t domain_mask;    /* approvals with domain selectors */
+	uint64_t content_mask;   /* approvals with content selectors */
 };
 
 /* The approvals whose kind admits a flow started by `src` towards `dst`, given which ends
  * are domestic. Domestic-to-domestic admits nothing. */
 uint64_t selection_scope(const struct selection *s, bool src_dom, const struct ip_addr *dst,
-			 bool dst_dom);
+                         bool dst_dom);
 
 /* True when approval i may select at packet time t. */
 static inline bool selection_in_force(const struct selection *s, size_t i, acd_time t)
@@ -55,14 +55,14 @@ static inline bool selection_in_force(const struct selection *s, size_t i, acd_t
  * that matches the flow (the foreign end only, except under foreign-foreign where either
  * end is foreign). */
 void selection_match_ip(const struct selection *s, uint64_t mask, const struct flow_key *k,
-			bool src_dom, void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx);
+                        bool src_dom, void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx);
 /* Domain selectors against one extracted name (lower case). */
 void selection_match_domain(const struct selection *s, uint64_t mask, const char *name,
-			    void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx);
+                            void (*hit)(size_t ap, size_t sel, void *ctx), void *ctx);
 
 /* Re-checks every approval against its file, the revocations and the wall clock, lowering
  * in_force_until where needed; logs each change. Safe while workers run. */
-void selection_reload(struct selection *s, const struct approval_keys *keys,
-		      const char *facility, const char *revocations_dir);
+void selection_reload(struct selection *s, const struct approval_keys *keys, const char *facility,
+                      const char *revocations_dir);
 
 #endif

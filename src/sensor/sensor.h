@@ -28,7 +28,7 @@ struct sensor {
 	const char **inputs; /* --read files, in order */
 	size_t ninputs;
 	const char *interface; /* --interface, or NULL */
-	pcap_t **live;	       /* one handle per worker in live mode */
+	pcap_t **live;         /* one handle per worker in live mode */
 
 	int threads;
 	acd_time idle_timeout, active_timeout, stats_interval;
@@ -44,6 +44,6 @@ struct sensor {
 
 /* Records the first input failure (later ones are dropped: one clear line at exit). */
 void sensor_input_error(struct sensor *sn, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

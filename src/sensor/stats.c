@@ -13,10 +13,10 @@ struct stats_pending {
 };
 
 static const char *const class_names[PC_COUNT] = {"domestic-domestic", "foreign-foreign",
-						  "foreign-domestic", "domestic-foreign"};
+                                                  "foreign-domestic", "domestic-foreign"};
 
 void stats_merger_init(struct stats_merger *m, int workers, const char *sensor_id,
-		       const struct selection *sel, struct exporter *out)
+                       const struct selection *sel, struct exporter *out)
 {
 	memset(m, 0, sizeof *m);
 	pthread_mutex_init(&m->lock, NULL);
@@ -79,21 +79,21 @@ static void write_interval(struct stats_merger *m, const struct interval_stats *
 	time_format(s->to, to, sizeof to);
 	struct linebuf b = {0};
 	emit_line(&b, json_pack("{s:s, s:s, s:n, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I}", "type",
-				"stats", "sensor", m->sensor_id, "approval", "from", from, "to", to,
-				"packets", by_class(s->packets), "bytes", by_class(s->bytes),
-				"decode_errors", (json_int_t)s->decode_errors, "not_ip",
-				(json_int_t)s->not_ip, "orphan_fragments",
-				(json_int_t)s->orphan_fragments, "flows_evicted",
-				(json_int_t)s->flows_evicted));
+	                        "stats", "sensor", m->sensor_id, "approval", "from", from, "to", to,
+	                        "packets", by_class(s->packets), "bytes", by_class(s->bytes),
+	                        "decode_errors", (json_int_t)s->decode_errors, "not_ip",
+	                        (json_int_t)s->not_ip, "orphan_fragments",
+	                        (json_int_t)s->orphan_fragments, "flows_evicted",
+	                        (json_int_t)s->flows_evicted));
 	for (size_t i = 0; i < m->sel->n; i++) {
 		const struct approval_counts *a = &s->ap[i];
 		emit_line(&b, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "type",
-					"stats", "sensor", m->sensor_id, "approval",
-					m->sel->ap[i].a.id, "from", from, "to", to,
-					"packets_in_scope", (json_int_t)a->in_scope,
-					"packets_selected", (json_int_t)a->selected,
-					"packets_discarded", (json_int_t)a->discarded,
-					"flows_selected", (json_int_t)a->flows_selected));
+		                        "stats", "sensor", m->sensor_id, "approval",
+		                        m->sel->ap[i].a.id, "from", from, "to", to,
+		                        "packets_in_scope", (json_int_t)a->in_scope,
+		                        "packets_selected", (json_int_t)a->selected,
+		                        "packets_discarded", (json_int_t)a->discarded,
+		                        "flows_selected", (json_int_t)a->flows_selected));
 	}
 	exporter_stats(m->out, &b, 1 + m->sel->n);
 	linebuf_free(&b);

@@ -18,8 +18,13 @@
 #include "timefmt.h"
 
 /* Packet directions as the stats count them: the packet's own source → destination. */
-enum pkt_class { PC_DOMESTIC_DOMESTIC, PC_FOREIGN_FOREIGN, PC_FOREIGN_DOMESTIC,
-		 PC_DOMESTIC_FOREIGN, PC_COUNT };
+enum pkt_class {
+	PC_DOMESTIC_DOMESTIC,
+	PC_FOREIGN_FOREIGN,
+	PC_FOREIGN_DOMESTIC,
+	PC_DOMESTIC_FOREIGN,
+	PC_COUNT
+};
 
 struct approval_counts {
 	uint64_t in_scope, selected, discarded, flows_selected;
@@ -47,7 +52,7 @@ struct stats_merger {
 };
 
 void stats_merger_init(struct stats_merger *m, int workers, const char *sensor_id,
-		       const struct selection *sel, struct exporter *out);
+                       const struct selection *sel, struct exporter *out);
 void stats_merger_destroy(struct stats_merger *m);
 /* A worker's share of one closed interval. Intervals are identified by `from`. */
 void stats_submit(struct stats_merger *m, const struct interval_stats *s);

@@ -105,7 +105,7 @@ static void flush_segment(struct worker *w, struct flow *f)
 			c->selected += pk;
 			c->flows_selected++;
 			record_format(f, s, ap, w->sn->sensor_id,
-				      f->ordinal * SELECTION_MAX_APPROVALS + ap, &w->records);
+			              f->ordinal * SELECTION_MAX_APPROVALS + ap, &w->records);
 			w->nrecords++;
 		} else {
 			c->discarded += pk;
@@ -193,8 +193,8 @@ static enum pkt_class classify(bool src_dom, bool dst_dom)
 	return dst_dom ? PC_FOREIGN_DOMESTIC : PC_FOREIGN_FOREIGN;
 }
 
-static struct flow *new_flow(struct worker *w, const struct packet *p, uint32_t hash,
-			     bool src_dom, bool dst_dom, acd_time ts)
+static struct flow *new_flow(struct worker *w, const struct packet *p, uint32_t hash, bool src_dom,
+                             bool dst_dom, acd_time ts)
 {
 	const struct selection *s = &w->sn->sel;
 	uint64_t scope = selection_scope(s, src_dom, &p->dst, dst_dom);
@@ -210,8 +210,8 @@ static struct flow *new_flow(struct worker *w, const struct packet *p, uint32_t 
 	}
 	f->in_scope = scope;
 	f->direction = !src_dom && !dst_dom ? DIR_FOREIGN_FOREIGN
-		       : src_dom	       ? DIR_DOMESTIC_FOREIGN
-					       : DIR_FOREIGN_DOMESTIC;
+	               : src_dom            ? DIR_DOMESTIC_FOREIGN
+	                                    : DIR_FOREIGN_DOMESTIC;
 	f->seg_at = w->now;
 	struct hit_ctx c = {w, f, ts, scope, -1, NULL};
 	selection_match_ip(s, scope, &f->key, src_dom, on_selector, &c);
@@ -219,7 +219,7 @@ static struct flow *new_flow(struct worker *w, const struct packet *p, uint32_t 
 }
 
 static void account(struct worker *w, struct flow *f, const struct packet *p, bool reverse,
-		    acd_time ts, uint64_t ordinal)
+                    acd_time ts, uint64_t ordinal)
 {
 	if (f->packets + f->rpackets == 0) {
 		f->first = f->last = ts;
@@ -286,19 +286,21 @@ static void extract_names(struct hit_ctx *c, const struct packet *p, bool revers
 			name_seen(c, NAME_DNS, name);
 		break;
 	case APP_TLS:
-		if (!reverse && tls_client_hello(p->payload, p->payload_len, name, sizeof name, ja3)) {
+		if (!reverse &&
+		    tls_client_hello(p->payload, p->payload_len, name, sizeof name, ja3)) {
 			name_seen(c, NAME_TLS, name);
 			if (f->sel && !f->sel->ja3[0])
 				memcpy(f->sel->ja3, ja3, sizeof ja3);
 		}
 		break;
 	case APP_HTTP:
-		if (!reverse && http_request(p->payload, p->payload_len, method, sizeof method, host,
-					     sizeof host, ua, sizeof ua)) {
+		if (!reverse && http_request(p->payload, p->payload_len, method, sizeof method,
+		                             host, sizeof host, ua, sizeof ua)) {
 			host_name(host, name, sizeof name);
 			name_seen(c, NAME_HTTP, name);
 			if (f->sel && !f->sel->http_method[0])
-				snprintf(f->sel->http_method, sizeof f->sel->http_method, "%s", method);
+				snprintf(f->sel->http_method, sizeof f->sel->http_method, "%s",
+				         method);
 			if (f->sel && !f->sel->http_ua[0])
 				snprintf(f->sel->http_ua, sizeof f->sel->http_ua, "%s", ua);
 		}
@@ -324,7 +326,7 @@ static void scan_stream(struct hit_ctx *c, int dir, const uint8_t *data, uint32_
 /* Bytes that arrive after later ones: scanned alone if they fill a remembered hole, else
  * they were scanned already (retransmission or overlap) and are skipped. */
 static void fill_hole(struct hit_ctx *c, struct tcp_dir *t, uint32_t start, const uint8_t *data,
-		      uint32_t len)
+                      uint32_t len)
 {
 	uint32_t end = start + len;
 	for (int i = 0; i < t->nholes; i++) {
@@ -333,7 +335,7 @@ static void fill_hole(struct hit_ctx *c, struct tcp_dir *t, uint32_t start, cons
 			continue;
 		uint32_t a = seq_lt(start, lo) ? lo : start, b = seq_lt(hi, end) ? hi : end;
 		matcher_block_scan(c->w->sn->sel.matcher, c->w->scratch, data + (a - start), b - a,
-				   on_content, c);
+		                   on_content, c);
 		/* Shrink the hole to what is still missing on its larger side. */
 		if (a == lo && b == hi)
 			t->holes[i] = t->holes[--t->nholes];
@@ -380,7 +382,7 @@ static void scan_tcp(struct hit_ctx *c, const struct packet *p, bool reverse)
 }
 
 static void inspect(struct worker *w, struct flow *f, const struct packet *p, bool reverse,
-		    acd_time ts)
+                    acd_time ts)
 {
 	if (p->payload_len == 0)
 		return;
@@ -396,7 +398,7 @@ static void inspect(struct worker *w, struct flow *f, const struct packet *p, bo
 		scan_tcp(&c, p, reverse);
 	else
 		matcher_block_scan(s->matcher, w->scratch, p->payload, p->payload_len, on_content,
-				   &c);
+		                   &c);
 }
 
 /* A fragment after the first: counted in its flow and scanned alone, never parsed. */
@@ -405,13 +407,13 @@ static void later_fragment(struct worker *w, struct packet *p, acd_time ts, uint
 	uint16_t sport, dport;
 	bool reverse;
 	if (!frag_table_get(&w->frags, &p->src, &p->dst, p->proto, p->frag_id, w->now, &sport,
-			    &dport)) {
+	                    &dport)) {
 		w->cur.orphan_fragments++;
 		return;
 	}
 	uint32_t h = flow_hash(&p->src, &p->dst, sport, dport, p->proto);
-	struct flow *f = flow_table_find(&w->flows, h, &p->src, &p->dst, sport, dport, p->proto,
-					 &reverse);
+	struct flow *f =
+	        flow_table_find(&w->flows, h, &p->src, &p->dst, sport, dport, p->proto, &reverse);
 	if (!f)
 		return;
 	p->tcp_flags = 0;
@@ -422,7 +424,8 @@ static void later_fragment(struct worker *w, struct packet *p, acd_time ts, uint
 
 static inline bool owns(const struct worker *w, uint32_t h)
 {
-	return w->sn->threads == 1 || w->sn->live || h % (uint32_t)w->sn->threads == (uint32_t)w->id;
+	return w->sn->threads == 1 || w->sn->live ||
+	       h % (uint32_t)w->sn->threads == (uint32_t)w->id;
 }
 
 void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, uint32_t caplen)
@@ -453,9 +456,9 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 	if (pc == PC_DOMESTIC_DOMESTIC)
 		return; /* 内内通信: counted, never parsed further */
 	const struct selection *s = &sn->sel;
-	uint64_t maybe = pc == PC_FOREIGN_FOREIGN
-				 ? s->kind_mask[KIND_FOREIGN_FOREIGN]
-				 : s->kind_mask[KIND_FOREIGN_DOMESTIC] | s->kind_mask[KIND_AGREEMENT];
+	uint64_t maybe = pc == PC_FOREIGN_FOREIGN ? s->kind_mask[KIND_FOREIGN_FOREIGN]
+	                                          : s->kind_mask[KIND_FOREIGN_DOMESTIC] |
+	                                                    s->kind_mask[KIND_AGREEMENT];
 	if (!maybe)
 		return; /* no approval could ever select it: nothing more is read */
 	if (decode_l4(&p) != DECODE_OK) {
@@ -469,12 +472,12 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 	bool reverse = false;
 	uint32_t h = flow_hash(&p.src, &p.dst, p.sport, p.dport, p.proto);
 	struct flow *f =
-		flow_table_find(&w->flows, h, &p.src, &p.dst, p.sport, p.dport, p.proto, &reverse);
+	        flow_table_find(&w->flows, h, &p.src, &p.dst, p.sport, p.dport, p.proto, &reverse);
 	if (!f && !(f = new_flow(w, &p, h, sd, dd, ts)))
 		return;
 	if (p.is_fragment)
 		frag_table_put(&w->frags, &p.src, &p.dst, p.proto, p.frag_id, p.sport, p.dport,
-			       w->now);
+		               w->now);
 	account(w, f, &p, reverse, ts, ordinal);
 	inspect(w, f, &p, reverse, ts);
 }
@@ -509,7 +512,7 @@ void *worker_run_files(void *arg)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
 		pcap_t *h = pcap_open_offline_with_tstamp_precision(
-			sn->inputs[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+		        sn->inputs[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 		if (!h) {
 			sensor_input_error(sn, "%s: %s", sn->inputs[i], errbuf);
 			break;
@@ -523,7 +526,8 @@ void *worker_run_files(void *arg)
 			worker_packet(w, pcap_time(hdr), dlt, data, hdr->caplen);
 		if (rc == PCAP_ERROR) {
 			sensor_input_error(sn, "%s: after packet %llu: %s", sn->inputs[i],
-					   (unsigned long long)(w->packets_read - before), pcap_geterr(h));
+			                   (unsigned long long)(w->packets_read - before),
+			                   pcap_geterr(h));
 			pcap_close(h);
 			break;
 		}
