@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "approval.h"
+#include "fuzz_input.h"
 
 #define FIXED_NOW ((acd_time)1792065600 * ACD_USEC) /* 2026-10-15T12:00:00Z */
 
@@ -89,11 +90,9 @@ static void check_approval(const struct approval *a)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *p = malloc(size ? size : 1);
+	uint8_t *p = fuzz_exact_copy(data, size);
 	if (!p)
 		return 0;
-	if (size)
-		memcpy(p, data, size);
 	struct approval a;
 	struct acd_error e;
 	enum acd_status st = approval_parse(p, size, &a, &e);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "fuzz_input.h"
 
 static void check_name(const char *out, size_t outlen, bool ok)
 {
@@ -27,13 +28,9 @@ static void check_name(const char *out, size_t outlen, bool ok)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > UINT32_MAX)
-		return 0;
-	uint8_t *p = malloc(size ? size : 1);
+	uint8_t *p = fuzz_exact_copy(data, size);
 	if (!p)
 		return 0;
-	if (size)
-		memcpy(p, data, size);
 	char out[APP_NAME_MAX];
 	for (int tcp = 0; tcp <= 1; tcp++) {
 		memset(out, 'Z', sizeof out);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "fuzz_input.h"
 
 static size_t check_string(const char *s, size_t size, char lo, bool lower)
 {
@@ -62,13 +63,9 @@ static void run(const uint8_t *p, size_t size, size_t mlen, size_t hlen, size_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > UINT32_MAX)
-		return 0;
-	uint8_t *p = malloc(size ? size : 1);
+	uint8_t *p = fuzz_exact_copy(data, size);
 	if (!p)
 		return 0;
-	if (size)
-		memcpy(p, data, size);
 	run(p, size, APP_METHOD_MAX, APP_NAME_MAX, APP_UA_MAX);
 	run(p, size, 3, 5, 4);
 	run(p, size, 1, 1, 1);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "fuzz_input.h"
 
 static void check_result(const char *sni, size_t snilen, const char *ja3, bool ok)
 {
@@ -36,13 +37,9 @@ static void check_result(const char *sni, size_t snilen, const char *ja3, bool o
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > UINT32_MAX)
-		return 0;
-	uint8_t *p = malloc(size ? size : 1);
+	uint8_t *p = fuzz_exact_copy(data, size);
 	if (!p)
 		return 0;
-	if (size)
-		memcpy(p, data, size);
 	char sni[APP_NAME_MAX], small[6], ja3[APP_JA3_HEX], ja3b[APP_JA3_HEX];
 	memset(sni, 'Z', sizeof sni);
 	memset(ja3, 'Z', sizeof ja3);
