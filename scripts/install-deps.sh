@@ -20,9 +20,10 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 echo "deps: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
+# As root run apt-get directly; otherwise through sudo, keeping DEBIAN_FRONTEND (-E).
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo -E)
 export DEBIAN_FRONTEND=noninteractive
-echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
-$sudo apt-get update -qq
-$sudo -E apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "wireshark-common wireshark-common/install-setuid boolean false" | "${as_root[@]}" debconf-set-selections
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
