@@ -4,6 +4,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "cli.h"
@@ -27,7 +28,56 @@ static const struct verb verbs[] = {
         {{"prefixes", "check"},
          cmd_prefixes_check,
          "prefixes check [--country CC] FILE [ADDRESS …]"},
+        {{"init", NULL}, cmd_init, "[--db URL] init             create the store and its keys; prints the admin token"},
+        {{"user", "add"},
+         cmd_user_add,
+         "[--db URL] user add --role ROLE --org ORG --name NAME [--sector ID]\n"
+         "                [--consent-at TIME] [--clearance LEVEL] [--handler] [--anonymous-reader]"},
+        {{"audit", "verify"},
+         cmd_audit_verify,
+         "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first bad entry"},
 };
+
+/* Set once by main from the command line, read by the verbs. */
+static const char *db_url = "sqlite:acd.db";
+static const char *keys_dir;
+
+const char *cli_db_url(void)
+{
+	return db_url;
+}
+
+const char *cli_keys_dir(void)
+{
+	return keys_dir;
+}
+
+/* Takes `--db URL`/`--db=URL` and `--keys DIR` out of argv wherever they stand; false when one
+ * lacks its value. */
+static bool take_global_options(int *argc, char **argv)
+{
+	int out = 0;
+	for (int i = 0; i < *argc; i++) {
+		const char **slot = NULL;
+		const char *a = argv[i];
+		if (strcmp(a, "--db") == 0 || strcmp(a, "--keys") == 0) {
+			slot = a[2] == 'd' ? &db_url : &keys_dir;
+			if (i + 1 >= *argc)
+				return false;
+			*slot = argv[++i];
+			continue;
+		}
+		if (strncmp(a, "--db=", 5) == 0 || strncmp(a, "--keys=", 7) == 0) {
+			slot = a[2] == 'd' ? &db_url : &keys_dir;
+			*slot = strchr(a, '=') + 1;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return true;
+}
 
 int cli_print_json(json_t *v)
 {
@@ -50,6 +100,10 @@ int main(int argc, char **argv)
 	log_init("acd", 0);
 	if (sodium_init() < 0)
 		fatalx(2, "libsodium failed to initialise");
+	if (!take_global_options(&argc, argv)) {
+		fprintf(stderr, "acd: --db and --keys need a value\n");
+		return 2;
+	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return usage();
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {

@@ -15,5 +15,13 @@ int cmd_keygen(int argc, char **argv);
 int cmd_approval_sign(int argc, char **argv);
 int cmd_approval_verify(int argc, char **argv);
 int cmd_prefixes_check(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user_add(int argc, char **argv);
+int cmd_audit_verify(int argc, char **argv);
+
+/* `--db URL` and `--keys DIR`, taken from anywhere on the command line (Contract 5); the URL
+ * defaults to sqlite:acd.db, the key directory to NULL (keys.h's default for the URL). */
+const char *cli_db_url(void);
+const char *cli_keys_dir(void);
 
 #endif

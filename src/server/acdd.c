@@ -1,0 +1,104 @@
+/*
+ * acdd.c — the central server (DOMAIN.md §1–§6): the single window for reports and
+ * notifications, agreements, oversight and provision, over one store. main reads like a table
+ * of contents: options, keys, store, writer, HTTP, wait for SIGTERM, stop in reverse.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "log.h"
+#include "server.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: acdd --db sqlite:PATH|postgresql://… --listen HOST:PORT\n"
+	        "            [--keys DIR] [--config FILE] [--threads N]\n");
+	exit(2);
+}
+
+struct options {
+	const char *db, *listen, *keys, *config;
+	int threads;
+};
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+	        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
+	        {"keys", required_argument, NULL, 'k'},    {"config", required_argument, NULL, 'c'},
+	        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0}};
+	int ch;
+	*o = (struct options){.threads = 16};
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->db = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 'k': o->keys = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 't':
+			o->threads = atoi(optarg);
+			if (o->threads < 1 || o->threads > 256)
+				fatalx(2, "--threads: 1-256");
+			break;
+		default: usage();
+		}
+	}
+	if (optind != argc || !o->listen)
+		usage();
+	if (!o->db)
+		o->db = "sqlite:acd.db";
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct server srv = {0};
+	struct acd_error e = {0};
+	char keydir[1024];
+	log_init("acdd", 0);
+	parse_options(argc, argv, &o);
+	if (sodium_init() < 0)
+		fatalx(2, "libsodium failed to initialise");
+	config_defaults(&srv.cfg);
+	if (o.config && config_load(o.config, &srv.cfg, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	if (o.keys)
+		snprintf(keydir, sizeof keydir, "%s", o.keys);
+	else
+		keys_default_dir(o.db, keydir, sizeof keydir);
+	if (keys_load(keydir, &srv.keys, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+	if (db_open(o.db, o.threads + 2, &srv.db, &e) != ACD_OK)
+		fatalx(e.status, "%s", e.msg);
+	srv.writer = writer_start(srv.db, &srv.keys, &e);
+	if (!srv.writer)
+		fatalx(5, "%s", e.msg);
+
+	/* SIGTERM and SIGINT are taken by sigwait below, in this thread only. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct http_daemon *http = http_start(&srv, o.listen, o.threads, &e);
+	if (!http)
+		fatalx(2, "%s", e.msg);
+	log_info("serving on %s, store %s", o.listen,
+	         db_kind(srv.db) == DB_SQLITE ? "sqlite" : "postgresql");
+	int sig;
+	sigwait(&stop, &sig);
+	log_info("signal %d: stopping", sig);
+	http_stop(http);
+	writer_stop(srv.writer);
+	db_close(srv.db);
+	keys_wipe(&srv.keys);
+	return 0;
+}

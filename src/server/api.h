@@ -1,0 +1,41 @@
+/*
+ * api.h — the route handlers of acdd's JSON API, grouped by domain, and the helpers they
+ * share. Each handler checks visibility itself (the role gate in http.c is only the first
+ * filter): a resource the caller may not see is answered 404, as if it did not exist.
+ */
+#ifndef ACD_API_H
+#define ACD_API_H
+
+#include "http.h"
+#include "server.h"
+
+/* system.c */
+int api_healthz(struct request *rq, struct reply *rp);
+int api_metrics(struct request *rq, struct reply *rp);
+int api_openapi(struct request *rq, struct reply *rp);
+
+/* reports.c — 特定侵害事象等の報告 */
+int api_report_create(struct request *rq, struct reply *rp);
+int api_report_list(struct request *rq, struct reply *rp);
+int api_report_overdue(struct request *rq, struct reply *rp);
+int api_report_get(struct request *rq, struct reply *rp);
+int api_report_followup(struct request *rq, struct reply *rp);
+int api_report_scope(struct request *rq, struct reply *rp);
+
+/* Shared helpers (api_util.c). */
+/* Records a read of protected data in the audit log, durably, before the data is sent. */
+enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,
+                               const char *purpose, struct acd_error *e);
+/* Runs a change through the group-commit writer; on failure fills an error reply (400 for
+ * the caller's mistakes, 409 conflicts, 503 store failures) and returns false. */
+bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg);
+/* The organisation's kind and sector ("" when none); false when the org is unknown. */
+bool api_org_info(struct db_conn *c, const char *org, char kind[24], char sector[24]);
+/* The ministry that has jurisdiction over a sector (所管省庁), or "" when unknown. */
+void api_sector_ministry(struct db_conn *c, const char *sector, char ministry[64]);
+/* "2026-10-09T08:50:00.123456Z" as a JSON string, or null for a NULL column. */
+json_t *api_time_json(const char *micros);
+/* A store failure during a read. */
+int api_store_error(struct reply *rp, const struct acd_error *e);
+
+#endif

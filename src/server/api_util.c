@@ -1,0 +1,94 @@
+/* api_util.c — see api.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+struct audit_job {
+	const struct audit_entry *entry;
+};
+
+static enum acd_status audit_only(struct txn *t, void *arg, struct acd_error *e)
+{
+	const struct audit_job *j = arg;
+	return txn_audit(t, j->entry, e);
+}
+
+enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,
+                               const char *purpose, struct acd_error *e)
+{
+	struct audit_entry a = {rq->who.user, role_name(rq->who.role), action, object, purpose,
+	                        NULL};
+	struct audit_job j = {&a};
+	return writer_run(rq->srv->writer, audit_only, &j, e);
+}
+
+bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg)
+{
+	struct acd_error e = {0};
+	enum acd_status st = writer_run(rq->srv->writer, fn, arg, &e);
+	if (st == ACD_OK)
+		return true;
+	if (st == ACD_EINPUT) {
+		/* Handlers put "field: message" in e.msg; the field is what precedes ':'. */
+		char field[64] = "";
+		const char *colon = strchr(e.msg, ':');
+		size_t n = colon ? (size_t)(colon - e.msg) : 0;
+		if (n > 0 && n < sizeof field && !memchr(e.msg, ' ', n)) {
+			memcpy(field, e.msg, n);
+			field[n] = '\0';
+		}
+		if (strstr(e.msg, "conflict"))
+			reply_error(rp, 409, "conflict", field[0] ? field : NULL, "%s", e.msg);
+		else if (strstr(e.msg, "not found"))
+			reply_error(rp, 404, "not_found", NULL, "no such resource");
+		else
+			reply_error(rp, 400, "invalid", field[0] ? field : NULL, "%s", e.msg);
+	} else {
+		api_store_error(rp, &e);
+	}
+	return false;
+}
+
+int api_store_error(struct reply *rp, const struct acd_error *e)
+{
+	return reply_error(rp, 503, "store_unavailable", NULL, "the store failed: %s", e->msg);
+}
+
+bool api_org_info(struct db_conn *c, const char *org, char kind[24], char sector[24])
+{
+	const char *p[1] = {org};
+	struct db_rows *r;
+	if (db_query(c, "SELECT kind, sector FROM orgs WHERE id = $1", p, 1, &r, NULL) != ACD_OK)
+		return false;
+	bool found = db_rows_count(r) == 1;
+	if (found) {
+		const char *s = db_rows_get(r, 0, 1);
+		snprintf(kind, 24, "%s", db_rows_get(r, 0, 0));
+		snprintf(sector, 24, "%s", s ? s : "");
+	}
+	db_rows_free(r);
+	return found;
+}
+
+void api_sector_ministry(struct db_conn *c, const char *sector, char ministry[64])
+{
+	const char *p[1] = {sector};
+	struct db_rows *r;
+	ministry[0] = '\0';
+	if (db_query(c, "SELECT ministry FROM sectors WHERE id = $1", p, 1, &r, NULL) != ACD_OK)
+		return;
+	if (db_rows_count(r) == 1)
+		snprintf(ministry, 64, "%s", db_rows_get(r, 0, 0));
+	db_rows_free(r);
+}
+
+json_t *api_time_json(const char *micros)
+{
+	if (!micros)
+		return json_null();
+	char buf[TIME_STRLEN];
+	time_format((acd_time)strtoll(micros, NULL, 10), buf, sizeof buf);
+	return json_string(buf);
+}

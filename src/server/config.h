@@ -1,0 +1,27 @@
+/*
+ * config.h — acdd's configuration: what the law or an ordinance may change without a new
+ * build (report deadlines per stage, the notification transition period, body limits).
+ * Read from `--config FILE` (JSON); every key is optional and falls back to the default here.
+ *
+ *   {"report_deadlines": {"first_hours": 24, "followup_days": 7, "final_days": 30},
+ *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6}}
+ */
+#ifndef ACD_CONFIG_H
+#define ACD_CONFIG_H
+
+#include "error.h"
+#include "timefmt.h"
+
+struct config {
+	acd_time first_report;    /* a first report is due this long after discovery */
+	acd_time followup;        /* an open report is due a follow-up this long after its last */
+	acd_time final_report;    /* the final report is due this long after the first */
+	acd_time enforced_at;     /* enforcement of the notification duty */
+	int transition_months;    /* computers in use then must be notified within this */
+};
+
+void config_defaults(struct config *c);
+/* Reads FILE over the defaults; a wrong key type or an unknown key is an error naming it. */
+enum acd_status config_load(const char *path, struct config *c, struct acd_error *e);
+
+#endif

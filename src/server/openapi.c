@@ -1,0 +1,150 @@
+/* openapi.c — see openapi.h. */
+#include "openapi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+
+/* The request bodies; field names and values are those the handlers check. */
+static const char schemas[] =
+        "{"
+        "\"Error\": {\"type\": \"object\", \"required\": [\"error\", \"message\", \"field\"],"
+        " \"properties\": {\"error\": {\"type\": \"string\"}, \"message\": {\"type\": \"string\"},"
+        " \"field\": {\"type\": [\"string\", \"null\"]}}},"
+        "\"Indicator\": {\"type\": \"object\", \"required\": [\"type\", \"value\"], \"properties\": {"
+        " \"type\": {\"enum\": [\"ipv4\", \"ipv6\", \"cidr\", \"domain\", \"url\", \"sha256\","
+        "  \"md5\", \"email\", \"cve\"]}, \"value\": {\"type\": \"string\", \"maxLength\": 2048}}},"
+        "\"Report\": {\"type\": \"object\", \"additionalProperties\": false,"
+        " \"required\": [\"urgency\", \"tlp\", \"sector\", \"operator\", \"event_type\", \"summary\"],"
+        " \"properties\": {"
+        "  \"urgency\": {\"enum\": [\"alert\", \"caution\", \"reference\"]},"
+        "  \"tlp\": {\"enum\": [\"red\", \"amber+strict\", \"amber\", \"green\", \"clear\"]},"
+        "  \"sector\": {\"type\": \"string\"}, \"operator\": {\"type\": \"string\"},"
+        "  \"event_type\": {\"enum\": [\"precursor\", \"leak\", \"destruction\", \"unavailability\","
+        "   \"malware\", \"code-execution\", \"intrusion\", \"other\"]},"
+        "  \"causes\": {\"type\": \"array\", \"items\": {\"enum\": [\"suspicious-mail\","
+        "   \"id-spoofing\", \"ddos\", \"illicit-acquisition\", \"insider\", \"improper-operation\","
+        "   \"operation-error\", \"management-error\", \"suspicious-file-run\","
+        "   \"suspicious-site-visit\", \"contractor-error\", \"equipment-failure\","
+        "   \"vulnerability\", \"spillover\", \"disaster\", \"other\", \"unknown\"]}},"
+        "  \"discovered_at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        "  \"occurred_at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        "  \"summary\": {\"type\": \"string\", \"maxLength\": 20000},"
+        "  \"affected_systems\": {\"type\": \"string\", \"maxLength\": 4000},"
+        "  \"impact\": {\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
+        "   \"system_state\": {\"enum\": [\"none\", \"stopped\", \"partial\", \"restored\"]},"
+        "   \"service_level_deviation\": {\"type\": \"boolean\"},"
+        "   \"spread_possible\": {\"type\": \"boolean\"},"
+        "   \"press_release\": {\"enum\": [\"done\", \"planned\", \"none\"]},"
+        "   \"ppc_report\": {\"enum\": [\"done\", \"checking\", \"not-needed\"]},"
+        "   \"others_contacted\": {\"type\": \"string\"}}},"
+        "  \"timeline\": {\"type\": \"array\", \"items\": {\"type\": \"object\","
+        "   \"required\": [\"at\", \"text\"], \"properties\": {\"at\": {\"type\": \"string\","
+        "   \"format\": \"date-time\"}, \"text\": {\"type\": \"string\"}}}},"
+        "  \"next_steps\": {\"enum\": [\"ongoing\", \"investigating\", \"studying\", \"done\"]},"
+        "  \"lessons\": {\"type\": \"string\"},"
+        "  \"indicators\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/components/schemas/Indicator\"}},"
+        "  \"anonymous\": {\"type\": \"boolean\"}}},"
+        "\"ReportFollowup\": {\"description\": \"Any subset of Report's fields but operator, sector"
+        " and anonymous; tlp may only narrow.\", \"allOf\": [{\"$ref\": \"#/components/schemas/Report\"}]},"
+        "\"ScopeChange\": {\"type\": \"object\", \"required\": [\"tlp\"], \"properties\": {"
+        " \"tlp\": {\"enum\": [\"red\", \"amber+strict\", \"amber\", \"green\", \"clear\"]},"
+        " \"consent\": {\"type\": \"boolean\", \"description\": \"the reporter's consent, needed to widen\"},"
+        " \"reason\": {\"type\": \"string\"}}},"
+        "\"Notification\": {\"type\": \"object\", \"required\": [\"operator\", \"category\", \"vendor\","
+        " \"product\", \"system\", \"introduced_at\"], \"properties\": {"
+        " \"operator\": {\"type\": \"string\"}, \"category\": {\"enum\": [\"firewall\", \"vpn\","
+        " \"auth-server\", \"os\", \"cloud-service\", \"control-system\", \"server\","
+        " \"network-device\", \"other\"]}, \"vendor\": {\"type\": \"string\"},"
+        " \"product\": {\"type\": \"string\"}, \"version\": {\"type\": \"string\"},"
+        " \"cpe\": {\"type\": \"string\", \"description\": \"CPE 2.3 formatted string\"},"
+        " \"system\": {\"type\": \"string\"}, \"custom_design\": {\"type\": \"boolean\"},"
+        " \"introduced_at\": {\"type\": \"string\", \"format\": \"date-time\"}}},"
+        "\"Agreement\": {\"type\": \"object\", \"required\": [\"operator\", \"prefixes\", \"valid_from\","
+        " \"valid_until\"], \"properties\": {\"operator\": {\"type\": \"string\"},"
+        " \"prefixes\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+        " \"valid_from\": {\"type\": \"string\", \"format\": \"date-time\"},"
+        " \"valid_until\": {\"type\": \"string\", \"format\": \"date-time\"}}},"
+        "\"Consent\": {\"type\": \"object\", \"required\": [\"purpose\", \"scope\", \"recipient\","
+        " \"valid_until\"], \"properties\": {\"purpose\": {\"type\": \"string\"},"
+        " \"scope\": {\"type\": \"string\"}, \"recipient\": {\"type\": \"string\"},"
+        " \"valid_until\": {\"type\": \"string\", \"format\": \"date-time\"}}}"
+        "}";
+
+/* The roles that may call a route, as a list of names. */
+static json_t *role_list(unsigned roles)
+{
+	json_t *a = json_array();
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (roles & ROLE_BIT(r))
+			json_array_append_new(a, json_string(role_name((enum role)r)));
+	return a;
+}
+
+static json_t *operation(const struct route *r)
+{
+	json_t *op = json_pack("{s:s, s:{s:{s:s}}}", "summary", r->summary, "responses", "default",
+	                       "description", "Contract 5 error object for 4xx/5xx");
+	json_t *resp = json_object_get(op, "responses");
+	json_object_set_new(resp, strcmp(r->method, "POST") == 0 ? "201" : "200",
+	                    json_pack("{s:s}", "description", "success"));
+	if (r->roles) {
+		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
+		json_object_set_new(op, "x-roles", role_list(r->roles));
+		json_object_set_new(resp, "401", json_pack("{s:s}", "description", "missing or unknown token"));
+		json_object_set_new(resp, "403", json_pack("{s:s}", "description", "role not allowed"));
+	} else {
+		json_object_set_new(op, "security", json_array());
+	}
+	if (r->body_schema) {
+		char ref[128];
+		snprintf(ref, sizeof ref, "#/components/schemas/%s", r->body_schema);
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+		                              "application/json", "schema", "$ref", ref));
+		json_object_set_new(resp, "400", json_pack("{s:s}", "description", "invalid body, field named"));
+		json_object_set_new(resp, "413", json_pack("{s:s}", "description", "body over 1 MiB"));
+		json_object_set_new(resp, "415", json_pack("{s:s}", "description", "not application/json"));
+	}
+	/* Path parameters, from the {…} parts of the pattern. */
+	json_t *params = json_array();
+	for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
+		const char *end = strchr(p, '}');
+		json_array_append_new(params, json_pack("{s:s#, s:s, s:b, s:{s:s}}", "name", p + 1,
+		                                        (int)(end - p - 1), "in", "path", "required", 1,
+		                                        "schema", "type", "string"));
+	}
+	if (json_array_size(params))
+		json_object_set_new(op, "parameters", params);
+	else
+		json_decref(params);
+	return op;
+}
+
+json_t *openapi_document(void)
+{
+	json_t *paths = json_object();
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &routes[i];
+		json_t *item = json_object_get(paths, r->pattern);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, r->pattern, item);
+		}
+		char lower[8];
+		size_t n = strlen(r->method);
+		for (size_t k = 0; k <= n && k < sizeof lower; k++)
+			lower[k] = (char)(r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32
+			                                                              : r->method[k]);
+		json_object_set_new(item, lower, operation(r));
+	}
+	json_t *comp = json_loads(schemas, 0, NULL);
+	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi",
+	                 "3.0.3", "info", "title", "acdd — Active Cyber Defense central server",
+	                 "version", "1", "description",
+	                 "The single window for incident reports and notifications, oversight and "
+	                 "provision. Errors: {error, message, field}.",
+	                 "paths", paths, "components", "schemas", comp ? comp : json_object(),
+	                 "securitySchemes", "bearer", "type", "http", "scheme", "bearer");
+}

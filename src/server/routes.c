@@ -1,0 +1,35 @@
+/*
+ * routes.c — every endpoint of acdd in one table: method, path, handler, the roles that may
+ * call it (deny is the default: a role not listed gets 403), and what the OpenAPI document
+ * says of it. More specific paths come before the {id} patterns they would otherwise match.
+ */
+#include "api.h"
+
+#define R(x)       ROLE_BIT(ROLE_##x)
+#define PUBLIC     0u
+#define ALL_USERS  ROLES_ALL
+#define REPORTERS  (R(OPERATOR) | R(MINISTRY))
+#define OVERSEERS  (R(MINISTRY) | R(ANALYST))
+
+const struct route routes[] = {
+        {"GET", "/healthz", api_healthz, PUBLIC, "Liveness and store reachability", NULL},
+        {"GET", "/metrics", api_metrics, PUBLIC, "Prometheus metrics", NULL},
+        {"GET", "/api/v1/openapi.json", api_openapi, PUBLIC, "This OpenAPI document", NULL},
+
+        {"POST", "/api/v1/reports", api_report_create, REPORTERS,
+         "File an incident report (特定侵害事象等の報告), first report", "Report"},
+        {"GET", "/api/v1/reports", api_report_list, ALL_USERS,
+         "List the reports visible to the caller (filters: sector, urgency, tlp, event_type, "
+         "operator, after, limit)",
+         NULL},
+        {"GET", "/api/v1/reports/overdue", api_report_overdue, OVERSEERS,
+         "Open reports whose follow-up or final report is overdue", NULL},
+        {"GET", "/api/v1/reports/{id}", api_report_get, ALL_USERS,
+         "One report with its history (404 when not visible)", NULL},
+        {"POST", "/api/v1/reports/{id}/followups", api_report_followup, REPORTERS,
+         "Add a follow-up report (第N報): any subset of the form's fields", "ReportFollowup"},
+        {"POST", "/api/v1/reports/{id}/scope", api_report_scope, REPORTERS,
+         "Narrow the sharing scope, or widen it with the reporter's consent", "ScopeChange"},
+};
+
+const size_t route_count = sizeof routes / sizeof routes[0];
