@@ -58,12 +58,19 @@ static bool pg_available(void)
 	return pg_base[0] != '\0';
 }
 
+static void pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* Runs one administrative statement on the fixture's database, outside db.h. */
 static void pg_admin(const char *sql)
 {
 	PGconn *pg = PQconnectdb(pg_base);
 	if (PQstatus(pg) != CONNECTION_OK)
 		fail_msg("test cluster: %s", PQerrorMessage(pg));
+	PQsetNoticeProcessor(pg, pg_quiet, NULL); /* "drop cascades to ..." */
 	PGresult *res = PQexec(pg, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		fail_msg("%s: %s", sql, PQerrorMessage(pg));
