@@ -60,7 +60,7 @@ format:
 lint:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -I src/lib -I src/sensor src tools
+		--inline-suppr --suppress=missingIncludeSystem -I src/lib -I src/sensor -I src/store src tools
 
 clean:
 	rm -rf build build-asan build-fuzz

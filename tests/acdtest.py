@@ -20,6 +20,24 @@ CANARY = "CANARY-7f3a9c1e-SECRET"
 FAILURES = []
 
 
+def pg_url(schema=None):
+    """The libpq URL of the test cluster (CTest fixture `pg`; see tests/CMakeLists.txt), or None
+    when the test runs without it. With `schema`, a fresh schema is made for this test with
+    psql and the URL starts sessions in it, so tests sharing the cluster never see each other."""
+    path = os.environ.get("ACD_TEST_PG_URL_FILE")
+    if not path:
+        return None
+    with open(path) as f:
+        url = f.read().strip()
+    if schema is None:
+        return url
+    quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c",
+                    f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"],
+                   check=True, stdout=subprocess.DEVNULL, env=quiet)
+    return url + ("&" if "?" in url else "?") + "options=-csearch_path%3D" + schema
+
+
 def check(cond, msg):
     """Records a failed expectation and goes on, so one run reports all of them."""
     if not cond:

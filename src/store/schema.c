@@ -1,0 +1,96 @@
+/*
+ * schema.c — the store's migrations (see schema.h). Every script is written in the SQL that
+ * SQLite and PostgreSQL both accept: TEXT, BIGINT and INTEGER columns only (flags are INTEGER
+ * 0/1, times BIGINT microseconds since the epoch as in timefmt.h), no AUTOINCREMENT or SERIAL
+ * (the application assigns every id), and NOT NULL spelled out on primary keys because SQLite
+ * would otherwise accept a NULL key.
+ *
+ * Rows the schema seeds carry created_at 0: they exist from the store's creation on.
+ */
+#include "schema.h"
+
+/* Migration 1: identities (sectors, organisations, users) and the hash-chained audit log. */
+static const char migration_1[] =
+        /* 重要電子計算機 sectors and the ministry (所管省庁) answering for each. */
+        "CREATE TABLE sectors ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " name_ja TEXT NOT NULL,"
+        " name_en TEXT NOT NULL,"
+        " ministry TEXT NOT NULL);\n"
+        "CREATE TABLE orgs ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " kind TEXT NOT NULL CHECK (kind IN ('operator', 'ministry', 'nco', 'commission',"
+        "  'vendor', 'council', 'foreign-partner', 'measures-agency', 'admin')),"
+        " name TEXT NOT NULL,"
+        " sector TEXT NULL REFERENCES sectors (id),"
+        " created_at BIGINT NOT NULL);\n"
+        "CREATE TABLE users ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " org TEXT NOT NULL REFERENCES orgs (id),"
+        " role TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " token_hash TEXT NOT NULL UNIQUE,"
+        " clearance TEXT NULL,"
+        " handler INTEGER NOT NULL DEFAULT 0 CHECK (handler IN (0, 1)),"
+        " anonymous_reader INTEGER NOT NULL DEFAULT 0 CHECK (anonymous_reader IN (0, 1)),"
+        " consent_at BIGINT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)));\n"
+        "CREATE INDEX users_org ON users (org);\n"
+        /* Each entry's hash covers prev_hash, so an edit anywhere breaks every later link;
+         * audit_heads holds chain heads signed by the server's key. */
+        "CREATE TABLE audit_log ("
+        " seq BIGINT NOT NULL PRIMARY KEY,"
+        " at BIGINT NOT NULL,"
+        " actor TEXT NOT NULL,"
+        " role TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " object TEXT NULL,"
+        " purpose TEXT NULL,"
+        " detail TEXT NULL,"
+        " prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL);\n"
+        "CREATE TABLE audit_heads ("
+        " seq BIGINT NOT NULL PRIMARY KEY,"
+        " hash TEXT NOT NULL,"
+        " sig TEXT NOT NULL,"
+        " at BIGINT NOT NULL);\n"
+        /* Named sequences (report numbers R1, R2 ...), advanced inside write transactions. */
+        "CREATE TABLE counters ("
+        " name TEXT NOT NULL PRIMARY KEY,"
+        " value BIGINT NOT NULL);\n"
+        "CREATE TABLE settings ("
+        " key TEXT NOT NULL PRIMARY KEY,"
+        " value TEXT NOT NULL);\n"
+        "INSERT INTO sectors (id, name_ja, name_en, ministry) VALUES"
+        " ('ict', '情報通信', 'Information and communications', 'mic'),"
+        " ('finance', '金融', 'Finance', 'fsa'),"
+        " ('aviation', '航空', 'Aviation', 'mlit'),"
+        " ('airports', '空港', 'Airports', 'mlit'),"
+        " ('railway', '鉄道', 'Railway', 'mlit'),"
+        " ('electricity', '電力', 'Electricity', 'meti'),"
+        " ('gas', 'ガス', 'Gas', 'meti'),"
+        " ('government', '政府・行政サービス', 'Government and administrative services', 'mic'),"
+        " ('medical', '医療', 'Medical', 'mhlw'),"
+        " ('water', '水道', 'Water', 'mlit'),"
+        " ('logistics', '物流', 'Logistics', 'mlit'),"
+        " ('chemicals', '化学', 'Chemicals', 'meti'),"
+        " ('credit', 'クレジット', 'Credit cards', 'meti'),"
+        " ('petroleum', '石油', 'Petroleum', 'meti'),"
+        " ('ports', '港湾', 'Ports', 'mlit');\n"
+        "INSERT INTO orgs (id, kind, name, sector, created_at) VALUES"
+        " ('mic', 'ministry', '総務省 Ministry of Internal Affairs and Communications', NULL, 0),"
+        " ('fsa', 'ministry', '金融庁 Financial Services Agency', NULL, 0),"
+        " ('mlit', 'ministry', '国土交通省 Ministry of Land, Infrastructure, Transport and"
+        " Tourism', NULL, 0),"
+        " ('meti', 'ministry', '経済産業省 Ministry of Economy, Trade and Industry', NULL, 0),"
+        " ('mhlw', 'ministry', '厚生労働省 Ministry of Health, Labour and Welfare', NULL, 0),"
+        " ('nco', 'nco', '国家サイバー統括室 National Cybersecurity Office', NULL, 0),"
+        " ('commission', 'commission', 'サイバー通信情報監理委員会 Cyber Communications"
+        " Information Oversight Commission', NULL, 0);\n";
+
+const char *const schema_migrations[] = {
+        migration_1,
+};
+
+const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
