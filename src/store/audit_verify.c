@@ -137,8 +137,8 @@ enum acd_status audit_verify(struct db_conn *c, const uint8_t pk[KEY_PUBLIC_BYTE
 {
 	memset(v, 0, sizeof *v);
 	v->intact = true;
-	struct head *heads;
-	size_t nheads, hi = 0;
+	struct head *heads = NULL;
+	size_t nheads = 0, hi = 0;
 	enum acd_status st = load_heads(c, pk, &heads, &nheads, v, e);
 	if (st != ACD_OK)
 		return st;

@@ -53,10 +53,15 @@ static enum acd_status sqlite_fail(struct db_conn *c, sqlite3 *db, const char *s
 }
 
 /* Creates the file readable by its owner only before SQLite opens it (SQLite gives its WAL
- * and shared-memory files the same mode): the store holds reporters' identities. */
+ * and shared-memory files the same mode): the store holds reporters' identities. Only when the
+ * file does not exist yet: closing any descriptor of a file drops every POSIX lock this
+ * process holds on it, so an open()/close() beside a live connection would drop that
+ * connection's locks and let another process delete the WAL under it. */
 static enum acd_status sqlite_create_private(const char *path, struct acd_error *e)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return ACD_OK;
 	if (fd < 0)
 		return acd_fail(e, ACD_EDB, "store: cannot open sqlite:%s: %s", path,
 		                strerror(errno));

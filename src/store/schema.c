@@ -89,8 +89,51 @@ static const char migration_1[] =
         " ('commission', 'commission', 'サイバー通信情報監理委員会 Cyber Communications"
         " Information Oversight Commission', NULL, 0);\n";
 
+/* Migration 2: the single window — incident reports (報告) with their numbered follow-ups
+ * and sharing-scope changes; the audit chain's lock row (audit.h). */
+static const char migration_2[] =
+        "INSERT INTO counters (name, value) VALUES ('audit', 0);\n"
+        "CREATE TABLE reports ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " operator TEXT NOT NULL REFERENCES orgs (id),"
+        " sector TEXT NOT NULL REFERENCES sectors (id),"
+        " filed_by TEXT NOT NULL REFERENCES users (id),"
+        " filed_by_org TEXT NOT NULL REFERENCES orgs (id),"
+        " tlp TEXT NOT NULL,"
+        " urgency TEXT NOT NULL,"
+        " event_type TEXT NOT NULL,"
+        " anonymous INTEGER NOT NULL CHECK (anonymous IN (0, 1)),"
+        " next_steps TEXT NULL,"
+        " discovered_at BIGINT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " last_at BIGINT NOT NULL,"
+        " reports INTEGER NOT NULL,"
+        /* The current state: the first report with every follow-up merged in (JSON). */
+        " doc TEXT NOT NULL);\n"
+        "CREATE INDEX reports_sector ON reports (sector, num);\n"
+        "CREATE INDEX reports_operator ON reports (operator, num);\n"
+        /* Each report as filed (第N報), exactly as the reporter sent it. */
+        "CREATE TABLE report_versions ("
+        " report TEXT NOT NULL REFERENCES reports (id),"
+        " n INTEGER NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " body TEXT NOT NULL,"
+        " PRIMARY KEY (report, n));\n"
+        "CREATE TABLE report_scope_changes ("
+        " report TEXT NOT NULL REFERENCES reports (id),"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " from_tlp TEXT NOT NULL,"
+        " to_tlp TEXT NOT NULL,"
+        " consent INTEGER NOT NULL CHECK (consent IN (0, 1)),"
+        " reason TEXT NULL);\n"
+        "CREATE INDEX report_scope_changes_report ON report_scope_changes (report);\n";
+
 const char *const schema_migrations[] = {
         migration_1,
+        migration_2,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
