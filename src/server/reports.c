@@ -279,10 +279,13 @@ int api_report_list(struct request *rq, struct reply *rp)
 	struct acd_error e = {0};
 	/* Visibility is decided row by row in C (report_visible), so read in pages until full. */
 	if (db_query(rq->c,
-	             "SELECT " REPORT_COLUMNS " FROM reports WHERE num > $1 "
-	             "AND ($2 IS NULL OR sector = $2) AND ($3 IS NULL OR urgency = $3) "
-	             "AND ($4 IS NULL OR tlp = $4) AND ($5 IS NULL OR event_type = $5) "
-	             "AND ($6 IS NULL OR (operator = $6 AND anonymous = 0)) ORDER BY num LIMIT 5000",
+	             "SELECT " REPORT_COLUMNS " FROM reports WHERE num > CAST($1 AS BIGINT) "
+	             "AND (CAST($2 AS TEXT) IS NULL OR sector = $2) "
+	             "AND (CAST($3 AS TEXT) IS NULL OR urgency = $3) "
+	             "AND (CAST($4 AS TEXT) IS NULL OR tlp = $4) "
+	             "AND (CAST($5 AS TEXT) IS NULL OR event_type = $5) "
+	             "AND (CAST($6 AS TEXT) IS NULL OR (operator = $6 AND anonymous = 0)) "
+	             "ORDER BY num LIMIT 5000",
 	             p, 6, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	json_t *items = json_array();

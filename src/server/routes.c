@@ -7,9 +7,12 @@
 
 #define R(x)       ROLE_BIT(ROLE_##x)
 #define PUBLIC     0u
-#define ALL_USERS  ROLES_ALL
 #define REPORTERS  (R(OPERATOR) | R(MINISTRY))
 #define OVERSEERS  (R(MINISTRY) | R(ANALYST))
+/* Who may read report content at all (TLP then decides which reports); the commission,
+ * vendors, foreign partners, measures officers and admins see what products give them. */
+#define REPORT_READERS                                                                           \
+	(R(OPERATOR) | R(MINISTRY) | R(ANALYST) | R(COUNCIL_MEMBER) | R(COUNCIL_FRIEND))
 
 const struct route routes[] = {
         {"GET", "/healthz", api_healthz, PUBLIC, "Liveness and store reachability", NULL},
@@ -18,13 +21,13 @@ const struct route routes[] = {
 
         {"POST", "/api/v1/reports", api_report_create, REPORTERS,
          "File an incident report (特定侵害事象等の報告), first report", "Report"},
-        {"GET", "/api/v1/reports", api_report_list, ALL_USERS,
+        {"GET", "/api/v1/reports", api_report_list, REPORT_READERS,
          "List the reports visible to the caller (filters: sector, urgency, tlp, event_type, "
          "operator, after, limit)",
          NULL},
         {"GET", "/api/v1/reports/overdue", api_report_overdue, OVERSEERS,
          "Open reports whose follow-up or final report is overdue", NULL},
-        {"GET", "/api/v1/reports/{id}", api_report_get, ALL_USERS,
+        {"GET", "/api/v1/reports/{id}", api_report_get, REPORT_READERS,
          "One report with its history (404 when not visible)", NULL},
         {"POST", "/api/v1/reports/{id}/followups", api_report_followup, REPORTERS,
          "Add a follow-up report (第N報): any subset of the form's fields", "ReportFollowup"},
