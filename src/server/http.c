@@ -216,9 +216,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		p->started = time_now();
 		*req_cls = p;
+		/* A body declared over the limit is refused before a byte of it is read. */
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT)
-			p->too_big = true;
+		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT) {
+			struct reply rp = {0};
+			reply_error(&rp, 413, "payload_too_large", NULL,
+			            "the body is over the limit of %d bytes", HTTP_BODY_LIMIT);
+			metrics_observe(&srv->metrics, -1, 413, 0);
+			return send_reply(conn, &rp);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {

@@ -189,8 +189,9 @@ int api_report_create(struct request *rq, struct reply *rp)
 	const char *field;
 	char msg[400], op_sector[24];
 	if (!report_form_check(body, true, &field, msg, sizeof msg)) {
+		reply_error(rp, 400, "invalid", field, "%s", msg); /* field may point into body */
 		json_decref(body);
-		return reply_error(rp, 400, "invalid", field, "%s", msg);
+		return rp->status;
 	}
 	struct new_report nr = {.who = &rq->who, .body = body,
 	                        .operator = json_string_value(json_object_get(body, "operator")),
