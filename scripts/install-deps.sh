@@ -6,7 +6,7 @@ level=${1:-build}
 pkgs=(build-essential cmake pkg-config libpcap-dev libhyperscan-dev libsqlite3-dev libpq-dev
       libmicrohttpd-dev libjansson-dev libsodium-dev nettle-dev libcmocka-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
-  pkgs+=(clang libclang-rt-14-dev tshark nfdump python3 postgresql iproute2)
+  pkgs+=(clang libclang-rt-14-dev tshark nfdump python3 postgresql iproute2 sqlite3 openssl)
 fi
 if [ "$level" = bench ]; then
   pkgs+=(argus-server argus-client softflowd wrk hyperfine)

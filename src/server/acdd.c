@@ -18,12 +18,13 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: acdd --db sqlite:PATH|postgresql://… --listen HOST:PORT\n"
-	        "            [--keys DIR] [--config FILE] [--threads N]\n");
+	        "            [--keys DIR] [--config FILE] [--threads N]\n"
+	        "            [--tls-cert PEM --tls-key PEM]\n");
 	exit(2);
 }
 
 struct options {
-	const char *db, *listen, *keys, *config;
+	const char *db, *listen, *keys, *config, *tls_cert, *tls_key;
 	int threads;
 };
 
@@ -33,6 +34,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
 	        {"keys", required_argument, NULL, 'k'},    {"config", required_argument, NULL, 'c'},
 	        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	        {"tls-cert", required_argument, NULL, 'C'}, {"tls-key", required_argument, NULL, 'K'},
 	        {NULL, 0, NULL, 0}};
 	int ch;
 	*o = (struct options){.threads = 16};
@@ -42,6 +44,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'l': o->listen = optarg; break;
 		case 'k': o->keys = optarg; break;
 		case 'c': o->config = optarg; break;
+		case 'C': o->tls_cert = optarg; break;
+		case 'K': o->tls_key = optarg; break;
 		case 't':
 			o->threads = atoi(optarg);
 			if (o->threads < 1 || o->threads > 256)
@@ -88,7 +92,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	struct http_daemon *http = http_start(&srv, o.listen, o.threads, &e);
+	struct http_daemon *http = http_start(&srv, o.listen, o.threads, o.tls_cert, o.tls_key, &e);
 	if (!http)
 		fatalx(2, "%s", e.msg);
 	log_info("serving on %s, store %s", o.listen,

@@ -3,16 +3,19 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyfile.h"
 #include "log.h"
 #include "server.h"
 
 struct http_daemon {
 	struct MHD_Daemon *mhd;
+	uint8_t *cert, *key; /* PEM text libmicrohttpd reads while it runs */
 };
 
 /* What one request collects across libmicrohttpd's calls. */
@@ -288,26 +291,58 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, host, &v4->sin_addr) == 1;
 }
 
+/* Loads the TLS certificate and key (PEM) into d; false with e set when unreadable. */
+static bool load_tls(struct http_daemon *d, const char *cert, const char *key,
+                     struct acd_error *e)
+{
+	size_t len;
+	if (file_read_all(cert, 1 << 20, &d->cert, &len, e) != ACD_OK)
+		return false;
+	if (file_read_all(key, 1 << 20, &d->key, &len, e) != ACD_OK)
+		return false;
+	return true;
+}
+
 struct http_daemon *http_start(struct server *srv, const char *listen, int threads,
-                               struct acd_error *e)
+                               const char *tls_cert, const char *tls_key, struct acd_error *e)
 {
 	struct sockaddr_storage ss;
 	if (!parse_listen(listen, &ss)) {
 		acd_fail(e, ACD_EINPUT, "--listen: '%s' is not HOST:PORT", listen);
 		return NULL;
 	}
+	if (!tls_cert != !tls_key) {
+		acd_fail(e, ACD_EINPUT, "--tls-cert and --tls-key go together");
+		return NULL;
+	}
 	struct http_daemon *d = calloc(1, sizeof *d);
+	if (!d || (tls_cert && !load_tls(d, tls_cert, tls_key, e))) {
+		if (d) {
+			free(d->cert);
+			free(d->key);
+		}
+		free(d);
+		return NULL;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (tls_cert)
+		flags |= MHD_USE_TLS;
+	/* With TLS off, the two HTTPS options are given NULL and ignored. */
 	d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
 	                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	                          MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-	                          4000u, MHD_OPTION_END);
+	                          4000u, tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	                          (const char *)d->cert, MHD_OPTION_HTTPS_MEM_KEY,
+	                          (const char *)d->key, MHD_OPTION_END);
 	if (!d->mhd) {
+		free(d->cert);
+		free(d->key);
 		free(d);
-		acd_fail(e, ACD_EINPUT, "--listen %s: cannot listen there (in use?)", listen);
+		acd_fail(e, ACD_EINPUT, "--listen %s: cannot serve there (address in use%s?)", listen,
+		         tls_cert ? ", or a bad certificate or key" : "");
 		return NULL;
 	}
 	return d;
@@ -316,5 +351,9 @@ struct http_daemon *http_start(struct server *srv, const char *listen, int threa
 void http_stop(struct http_daemon *d)
 {
 	MHD_stop_daemon(d->mhd);
+	free(d->cert);
+	if (d->key)
+		sodium_memzero(d->key, strlen((char *)d->key));
+	free(d->key);
 	free(d);
 }

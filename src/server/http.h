@@ -63,9 +63,10 @@ const char *request_query(const struct request *rq, const char *name);
 /* Parses the body as a JSON object; on failure fills a 400/415 reply and returns NULL. */
 json_t *request_json(struct request *rq, struct reply *rp);
 
-/* Starts serving on HOST:PORT with `threads` threads; NULL on failure (e says why). */
+/* Starts serving on HOST:PORT with `threads` threads, over TLS when tls_cert and tls_key
+ * (PEM files) are given; NULL on failure (e says why). */
 struct http_daemon *http_start(struct server *srv, const char *listen, int threads,
-                               struct acd_error *e);
+                               const char *tls_cert, const char *tls_key, struct acd_error *e);
 void http_stop(struct http_daemon *d);
 
 #endif

@@ -66,8 +66,11 @@ enum acd_status keys_load(const char *dir, struct keys *k, struct acd_error *e)
 	snprintf(k->dir, sizeof k->dir, "%s", dir);
 	snprintf(path, sizeof path, "%s/token.key", dir);
 	enum acd_status st = file_read_all(path, 4096, &buf, &len, e);
-	if (st != ACD_OK)
-		return acd_fail(e, st, "%s (run `acd init` first, or give --keys DIR)", e->msg);
+	if (st != ACD_OK) {
+		char why[sizeof e->msg];
+		snprintf(why, sizeof why, "%s", e->msg);
+		return acd_fail(e, st, "%s (run `acd init` first, or give --keys DIR)", why);
+	}
 	bool ok = b64_decode((const char *)buf, len, k->token_key, sizeof k->token_key, &n) &&
 	          n == sizeof k->token_key;
 	sodium_memzero(buf, len);
