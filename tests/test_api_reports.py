@@ -109,6 +109,15 @@ def matrix(srv, u, ids):
             (400 if who in ("op_b_same_sector", "op_c_other_sector", "fsa_other_ministry")
              else 403)
         check(st == want, f"file a report for op-a as {who}: {st}, want {want}")
+    for who, token in u.items():
+        st, me = srv.get("/api/v1/me", token)
+        check(st == 200 and me["user"].startswith("U"), f"/me as {who}: {st} {me}")
+        st, sectors = srv.get("/api/v1/sectors", token)
+        check(st == 200 and len(sectors["items"]) == 15 and
+              {"id": "electricity", "name_ja": "電力", "name_en": "Electricity",
+               "ministry": "meti"} in sectors["items"], f"/sectors as {who}: {st}")
+    for path in ("/api/v1/me", "/api/v1/sectors"):
+        check(srv.get(path)[0] == 401, f"{path} without a token is 401")
     for path in ("/healthz", "/metrics", "/api/v1/openapi.json"):
         check(srv.get(path)[0] == 200, f"{path} without a token")
     check(srv.get("/api/v1/reports")[0] == 401, "list without a token is 401")

@@ -14,6 +14,10 @@ int api_healthz(struct request *rq, struct reply *rp);
 int api_metrics(struct request *rq, struct reply *rp);
 int api_openapi(struct request *rq, struct reply *rp);
 
+/* identities.c */
+int api_me(struct request *rq, struct reply *rp);
+int api_sectors(struct request *rq, struct reply *rp);
+
 /* reports.c — 特定侵害事象等の報告 */
 int api_report_create(struct request *rq, struct reply *rp);
 int api_report_list(struct request *rq, struct reply *rp);

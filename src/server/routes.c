@@ -19,6 +19,10 @@ const struct route routes[] = {
         {"GET", "/metrics", api_metrics, PUBLIC, "Prometheus metrics", NULL},
         {"GET", "/api/v1/openapi.json", api_openapi, PUBLIC, "This OpenAPI document", NULL},
 
+        {"GET", "/api/v1/me", api_me, ROLES_ALL, "The caller: user, org, role, flags", NULL},
+        {"GET", "/api/v1/sectors", api_sectors, ROLES_ALL,
+         "The 15 critical-infrastructure sectors and their ministries", NULL},
+
         {"POST", "/api/v1/reports", api_report_create, REPORTERS,
          "File an incident report (特定侵害事象等の報告), first report", "Report"},
         {"GET", "/api/v1/reports", api_report_list, REPORT_READERS,

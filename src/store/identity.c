@@ -83,7 +83,8 @@ static bool kind_allowed(enum role r, const char *kind)
 }
 
 /* Finds the org or creates it with the role's kind; checks the role fits the org. */
-static enum acd_status ensure_org(struct txn *t, const struct new_user *u, struct acd_error *e)
+static enum acd_status ensure_org(struct txn *t, const struct new_user *u,
+                                  const struct principal *actor, struct acd_error *e)
 {
 	const char *p[1] = {u->org};
 	struct db_rows *r;
@@ -124,7 +125,8 @@ static enum acd_status ensure_org(struct txn *t, const struct new_user *u, struc
 	             ip, 5, NULL, e);
 	if (st != ACD_OK)
 		return st;
-	struct audit_entry a = {"cli", "admin", "org.add", u->org, NULL, NULL};
+	struct audit_entry a = {actor ? actor->user : "cli", actor ? role_name(actor->role) : "admin",
+	                        "org.add", u->org, NULL, NULL};
 	return txn_audit(t, &a, e);
 }
 
@@ -164,7 +166,7 @@ enum acd_status identity_add_user(struct txn *t, const struct keys *k, const str
 {
 	enum acd_status st = check_new_user(u, t, e);
 	if (st == ACD_OK)
-		st = ensure_org(t, u, e);
+		st = ensure_org(t, u, actor, e);
 	long long n;
 	if (st == ACD_OK)
 		st = txn_next_number(t, "user", &n, e);
