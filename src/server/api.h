@@ -26,6 +26,20 @@ int api_report_get(struct request *rq, struct reply *rp);
 int api_report_followup(struct request *rq, struct reply *rp);
 int api_report_scope(struct request *rq, struct reply *rp);
 
+/* approvals.c — 承認 */
+int api_approval_create(struct request *rq, struct reply *rp);
+int api_approval_list(struct request *rq, struct reply *rp);
+int api_approval_get(struct request *rq, struct reply *rp);
+int api_approval_decide(struct request *rq, struct reply *rp);
+int api_approval_document(struct request *rq, struct reply *rp);
+int api_approval_revoke(struct request *rq, struct reply *rp);
+int api_approval_revocation(struct request *rq, struct reply *rp);
+int api_keys(struct request *rq, struct reply *rp);
+
+/* sensors.c */
+int api_sensor_add(struct request *rq, struct reply *rp);
+int api_sensor_list(struct request *rq, struct reply *rp);
+
 /* Shared helpers (api_util.c). */
 /* Records a read of protected data in the audit log, durably, before the data is sent. */
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,

@@ -48,13 +48,33 @@ enum acd_status keys_create(const char *dir, struct keys *k, struct acd_error *e
 		if (st != ACD_OK)
 			return st;
 	}
-	snprintf(path, sizeof path, "%s/audit.key", dir);
-	if (access(path, F_OK) != 0) {
-		enum acd_status st = key_generate(path, e);
-		if (st != ACD_OK)
-			return st;
+	static const char *const signing[] = {"audit.key", "commission.key", "office.key"};
+	for (size_t i = 0; i < sizeof signing / sizeof signing[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, signing[i]);
+		if (access(path, F_OK) != 0) {
+			enum acd_status st = key_generate(path, e);
+			if (st != ACD_OK)
+				return st;
+		}
 	}
 	return keys_load(dir, k, e);
+}
+
+/* Loads a signing key that may be absent; present but unreadable is an error. */
+static enum acd_status load_optional(const char *dir, const char *name, uint8_t *sk, uint8_t *pk,
+                                     bool *has, struct acd_error *e)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	*has = false;
+	if (access(path, F_OK) != 0)
+		return ACD_OK;
+	enum acd_status st = key_read_secret(path, sk, e);
+	if (st != ACD_OK)
+		return st;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	*has = true;
+	return ACD_OK;
 }
 
 enum acd_status keys_load(const char *dir, struct keys *k, struct acd_error *e)
@@ -82,7 +102,11 @@ enum acd_status keys_load(const char *dir, struct keys *k, struct acd_error *e)
 	if (st != ACD_OK)
 		return st;
 	crypto_sign_ed25519_sk_to_pk(k->audit_pk, k->audit_sk);
-	return ACD_OK;
+	return load_optional(dir, "commission.key", k->commission_sk, k->commission_pk,
+	                     &k->has_commission, e) == ACD_OK
+	               ? load_optional(dir, "office.key", k->office_sk, k->office_pk,
+	                               &k->has_office, e)
+	               : e->status;
 }
 
 void keys_wipe(struct keys *k)

@@ -7,7 +7,12 @@
  *   audit.key   Ed25519 seed (base64, as keyfile.h) that signs audit chain heads;
  *   audit.pub   its public key, for `acd audit verify` on another machine;
  *   audit-head  the newest signed chain head written after commit ("SEQ HASH SIG"), so a
- *               truncated audit tail is found even when the database's own heads went with it.
+ *               truncated audit tail is found even when the database's own heads went with it;
+ *   commission.key, office.key (+ .pub)
+ *               Ed25519 seeds that sign Contract 2 approvals and revocations: the commission's
+ *               for the non-consent kinds, the office's (NCO) for agreement approvals. acdd uses
+ *               the commission key only on a commission user's decision (see approvals.c).
+ *               Both are optional when loading: a store without them issues no approvals.
  */
 #ifndef ACD_KEYS_H
 #define ACD_KEYS_H
@@ -25,6 +30,9 @@ struct keys {
 	uint8_t token_key[TOKEN_KEY_BYTES];
 	uint8_t audit_sk[KEY_SECRET_BYTES];
 	uint8_t audit_pk[KEY_PUBLIC_BYTES];
+	bool has_commission, has_office;
+	uint8_t commission_sk[KEY_SECRET_BYTES], commission_pk[KEY_PUBLIC_BYTES];
+	uint8_t office_sk[KEY_SECRET_BYTES], office_pk[KEY_PUBLIC_BYTES];
 };
 
 /* The default key directory for a store URL: "PATH.keys" for sqlite:PATH, "acd.keys" in the

@@ -131,6 +131,48 @@ static const char migration_2[] =
         " reason TEXT NULL);\n"
         "CREATE INDEX report_scope_changes_report ON report_scope_changes (report);\n";
 
+/* Migration 4: the commission's approvals (承認) of acquisition measures, from request to
+ * revocation with every step in approval_events, and the registered sensors. */
+static const char migration_4[] =
+        "CREATE TABLE approvals ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " kind TEXT NOT NULL CHECK (kind IN ('foreign-foreign', 'foreign-domestic', 'agreement')),"
+        " facility TEXT NOT NULL,"
+        " selectors TEXT NOT NULL,"             /* JSON array, Contract 2 */
+        " justification TEXT NOT NULL,"
+        " valid_from BIGINT NOT NULL,"
+        " valid_until BIGINT NOT NULL,"
+        " agreement_party TEXT NULL,"           /* JSON object, agreement kind only */
+        " state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'revise',"
+        "  'revoked')),"
+        " requested_by TEXT NOT NULL REFERENCES users (id),"
+        " requested_at BIGINT NOT NULL,"
+        " decided_by TEXT NULL REFERENCES users (id),"
+        " decided_at BIGINT NULL,"
+        " document TEXT NULL,"                  /* the exact signed bytes */
+        " sig TEXT NULL,"
+        " signer TEXT NULL CHECK (signer IN ('commission', 'office')),"
+        " revoked_at BIGINT NULL,"
+        " revocation TEXT NULL,"                /* the exact signed REVOKE bytes */
+        " revocation_sig TEXT NULL);\n"
+        "CREATE INDEX approvals_state ON approvals (state, id);\n"
+        "CREATE TABLE approval_events ("
+        " approval TEXT NOT NULL REFERENCES approvals (id),"
+        " n INTEGER NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " role TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " reason TEXT NULL,"
+        " PRIMARY KEY (approval, n));\n"
+        "CREATE TABLE sensors ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " facility TEXT NOT NULL,"
+        " public_key TEXT NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)));\n";
+
 const char *const schema_migrations[] = {
         migration_1,
         migration_2,
