@@ -285,7 +285,8 @@ int api_agreement_list(struct request *rq, struct reply *rp)
 	struct db_rows *r;
 	struct acd_error e = {0};
 	if (db_query(rq->c,
-	             "SELECT " AGREEMENT_COLUMNS " FROM agreements WHERE ($1 IS NULL OR operator = $1) "
+	             "SELECT " AGREEMENT_COLUMNS " FROM agreements WHERE (CAST($1 AS TEXT) IS NULL OR "
+	             "operator = $1) "
 	             "ORDER BY num",
 	             p, 1, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);

@@ -372,8 +372,9 @@ int api_notification_list(struct request *rq, struct reply *rp)
 	struct acd_error e = {0};
 	if (db_query(rq->c,
 	             "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE num > $1 "
-	             "AND ($2 IS NULL OR operator = $2) AND ($3 IS NULL OR category = $3) "
-	             "AND ($4 IS NULL OR sector = $4) AND (CAST($5 AS TEXT) IS NULL OR "
+	             "AND (CAST($2 AS TEXT) IS NULL OR operator = $2) "
+	             "AND (CAST($3 AS TEXT) IS NULL OR category = $3) "
+	             "AND (CAST($4 AS TEXT) IS NULL OR sector = $4) AND (CAST($5 AS TEXT) IS NULL OR "
 	             "(CAST($5 AS TEXT) = '1' AND retired_at IS NULL) OR "
 	             "(CAST($5 AS TEXT) = '0' AND retired_at IS NOT NULL)) "
 	             "ORDER BY num LIMIT 5000",
