@@ -39,6 +39,22 @@ int api_keys(struct request *rq, struct reply *rp);
 /* sensors.c */
 int api_sensor_add(struct request *rq, struct reply *rp);
 int api_sensor_list(struct request *rq, struct reply *rp);
+/* notifications.c — 特定重要電子計算機の届出 */
+int api_notification_create(struct request *rq, struct reply *rp);
+int api_notification_list(struct request *rq, struct reply *rp);
+int api_notification_transition(struct request *rq, struct reply *rp);
+int api_notification_get(struct request *rq, struct reply *rp);
+int api_notification_change(struct request *rq, struct reply *rp);
+int api_notification_retire(struct request *rq, struct reply *rp);
+
+/* agreements.c — 当事者協定 and consents to other-purpose use (他目的利用) */
+int api_agreement_create(struct request *rq, struct reply *rp);
+int api_agreement_list(struct request *rq, struct reply *rp);
+int api_agreement_get(struct request *rq, struct reply *rp);
+int api_agreement_withdraw(struct request *rq, struct reply *rp);
+int api_consent_create(struct request *rq, struct reply *rp);
+int api_consent_list(struct request *rq, struct reply *rp);
+int api_consent_withdraw(struct request *rq, struct reply *rp);
 
 /* Shared helpers (api_util.c). */
 /* Records a read of protected data in the audit log, durably, before the data is sent. */

@@ -14,6 +14,8 @@ void config_defaults(struct config *c)
 	c->final_report = 30 * DAY;
 	time_parse("2027-11-01T00:00:00+09:00", &c->enforced_at);
 	c->transition_months = 6;
+	/* The Act says "on introduction"; a month of grace until an ordinance fixes a period. */
+	c->notification_due = 30 * DAY;
 }
 
 /* Reads a positive number of `unit`s from obj[key] when present. */
@@ -56,7 +58,7 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 	}
 	static const char *const top[] = {"report_deadlines", "notification_transition", NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
-	static const char *const tr[] = {"enforced_at", "months", NULL};
+	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
 	json_t *d = json_object_get(root, "report_deadlines");
 	json_t *t = json_object_get(root, "notification_transition");
 	enum acd_status st = only_keys(root, top, "", path, e);
@@ -73,6 +75,8 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		st = json_is_object(t) ? only_keys(t, tr, "notification_transition.", path, e)
 		                       : acd_fail(e, ACD_EINPUT, "%s: notification_transition: object",
 		                                  path);
+	if (st == ACD_OK && t)
+		st = read_span(t, "due_days", DAY, &c->notification_due, path, e);
 	if (st == ACD_OK && t && json_object_get(t, "enforced_at")) {
 		const char *s = json_string_value(json_object_get(t, "enforced_at"));
 		if (!s || !time_parse(s, &c->enforced_at))

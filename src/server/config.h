@@ -4,7 +4,8 @@
  * Read from `--config FILE` (JSON); every key is optional and falls back to the default here.
  *
  *   {"report_deadlines": {"first_hours": 24, "followup_days": 7, "final_days": 30},
- *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6}}
+ *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6,
+ *                                "due_days": 30}}
  */
 #ifndef ACD_CONFIG_H
 #define ACD_CONFIG_H
@@ -18,6 +19,7 @@ struct config {
 	acd_time final_report;    /* the final report is due this long after the first */
 	acd_time enforced_at;     /* enforcement of the notification duty */
 	int transition_months;    /* computers in use then must be notified within this */
+	acd_time notification_due; /* later ones are late when filed this long after introduction */
 };
 
 void config_defaults(struct config *c);

@@ -13,6 +13,7 @@
  * vendors, foreign partners, measures officers and admins see what products give them. */
 #define REPORT_READERS                                                                           \
 	(R(OPERATOR) | R(MINISTRY) | R(ANALYST) | R(COUNCIL_MEMBER) | R(COUNCIL_FRIEND))
+#define AGREEMENT_READERS (R(OPERATOR) | R(ANALYST) | R(COMMISSION))
 
 const struct route routes[] = {
         {"GET", "/healthz", api_healthz, PUBLIC, "Liveness and store reachability", NULL},
@@ -64,6 +65,38 @@ const struct route routes[] = {
          "Register a sensor {id, facility, public_key}", "Sensor"},
         {"GET", "/api/v1/sensors", api_sensor_list, R(ADMIN) | R(ANALYST) | R(COMMISSION),
          "The registered sensors", NULL},
+        {"POST", "/api/v1/notifications", api_notification_create, REPORTERS,
+         "Notify a specific critical computer (特定重要電子計算機の届出)", "Notification"},
+        {"GET", "/api/v1/notifications", api_notification_list, REPORTERS | R(ANALYST),
+         "List the notifications visible to the caller (filters: operator, category, sector, "
+         "active, after, limit)",
+         NULL},
+        {"GET", "/api/v1/notifications/transition", api_notification_transition, OVERSEERS,
+         "Per operator: notifications due in the transition period after enforcement or on "
+         "introduction, and the late ones",
+         NULL},
+        {"GET", "/api/v1/notifications/{id}", api_notification_get, REPORTERS | R(ANALYST),
+         "One notification with its history (404 when not visible)", NULL},
+        {"POST", "/api/v1/notifications/{id}/changes", api_notification_change, REPORTERS,
+         "Change a notification: a new revision, the history kept", "NotificationChange"},
+        {"POST", "/api/v1/notifications/{id}/retire", api_notification_retire, REPORTERS,
+         "Retire a notification (the computer is no longer in use)", "Retirement"},
+
+        {"POST", "/api/v1/agreements", api_agreement_create, R(ANALYST),
+         "Record an agreement with an operator (当事者協定)", "Agreement"},
+        {"GET", "/api/v1/agreements", api_agreement_list, AGREEMENT_READERS,
+         "List the agreements visible to the caller (filters: operator, status)", NULL},
+        {"GET", "/api/v1/agreements/{id}", api_agreement_get, AGREEMENT_READERS,
+         "One agreement (404 when not visible)", NULL},
+        {"POST", "/api/v1/agreements/{id}/withdraw", api_agreement_withdraw,
+         R(OPERATOR) | R(ANALYST), "Withdraw an agreement; it stays readable", "Withdrawal"},
+        {"POST", "/api/v1/agreements/{id}/consents", api_consent_create, R(OPERATOR),
+         "The party's consent to other-purpose use (他目的利用), never criminal investigation",
+         "Consent"},
+        {"GET", "/api/v1/agreements/{id}/consents", api_consent_list, AGREEMENT_READERS,
+         "The consents given under an agreement", NULL},
+        {"POST", "/api/v1/agreements/{id}/consents/{cid}/withdraw", api_consent_withdraw,
+         R(OPERATOR) | R(ANALYST), "Withdraw a consent", "Withdrawal"},
 };
 
 const size_t route_count = sizeof routes / sizeof routes[0];

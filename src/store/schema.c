@@ -131,6 +131,76 @@ static const char migration_2[] =
         " reason TEXT NULL);\n"
         "CREATE INDEX report_scope_changes_report ON report_scope_changes (report);\n";
 
+/* Migration 3: notifications of specific critical computers (特定重要電子計算機の届出) with
+ * every version kept, and agreements with operators (当事者協定) with their prefixes and the
+ * party's consents to other-purpose use (他目的利用). Nothing is ever deleted: a change adds a
+ * version, retirement and withdrawal set a time and who. */
+static const char migration_3[] =
+        "CREATE TABLE notifications ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " operator TEXT NOT NULL REFERENCES orgs (id),"
+        " sector TEXT NOT NULL REFERENCES sectors (id),"
+        " filed_by TEXT NOT NULL REFERENCES users (id),"
+        " filed_by_org TEXT NOT NULL REFERENCES orgs (id),"
+        " category TEXT NOT NULL,"
+        " custom_design INTEGER NOT NULL CHECK (custom_design IN (0, 1)),"
+        " introduced_at BIGINT NOT NULL,"
+        /* The first filing: what the duty's deadlines are measured against. */
+        " filed_at BIGINT NOT NULL,"
+        " updated_at BIGINT NOT NULL,"
+        " versions INTEGER NOT NULL,"
+        " retired_at BIGINT NULL,"
+        " retired_by TEXT NULL REFERENCES users (id),"
+        " retire_reason TEXT NULL,"
+        /* The current state as JSON (the fields of the latest version). */
+        " doc TEXT NOT NULL);\n"
+        "CREATE INDEX notifications_operator ON notifications (operator, num);\n"
+        "CREATE INDEX notifications_sector ON notifications (sector, num);\n"
+        /* Each version as it stood after the change: 'filed', 'changed' or 'retired'. */
+        "CREATE TABLE notification_versions ("
+        " notification TEXT NOT NULL REFERENCES notifications (id),"
+        " n INTEGER NOT NULL,"
+        " kind TEXT NOT NULL CHECK (kind IN ('filed', 'changed', 'retired')),"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " doc TEXT NOT NULL,"
+        " reason TEXT NULL,"
+        " PRIMARY KEY (notification, n));\n"
+        "CREATE TABLE agreements ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " operator TEXT NOT NULL REFERENCES orgs (id),"
+        " valid_from BIGINT NOT NULL,"
+        " valid_until BIGINT NOT NULL,"
+        " signed_by TEXT NULL,"
+        " filed_by TEXT NOT NULL REFERENCES users (id),"
+        " created_at BIGINT NOT NULL,"
+        " withdrawn_at BIGINT NULL,"
+        " withdrawn_by TEXT NULL REFERENCES users (id),"
+        " withdraw_reason TEXT NULL,"
+        " CHECK (valid_from < valid_until));\n"
+        "CREATE INDEX agreements_operator ON agreements (operator, num);\n"
+        /* Prefixes in canonical form ("133.5.0.0/16"), checked in C (ip_net) when matched. */
+        "CREATE TABLE agreement_prefixes ("
+        " agreement TEXT NOT NULL REFERENCES agreements (id),"
+        " prefix TEXT NOT NULL,"
+        " PRIMARY KEY (agreement, prefix));\n"
+        "CREATE TABLE agreement_consents ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " agreement TEXT NOT NULL REFERENCES agreements (id),"
+        " purpose TEXT NOT NULL,"
+        " scope TEXT NOT NULL,"
+        " recipient TEXT NOT NULL,"
+        " valid_until BIGINT NOT NULL,"
+        " given_by TEXT NOT NULL REFERENCES users (id),"
+        " created_at BIGINT NOT NULL,"
+        " withdrawn_at BIGINT NULL,"
+        " withdrawn_by TEXT NULL REFERENCES users (id),"
+        " withdraw_reason TEXT NULL);\n"
+        "CREATE INDEX agreement_consents_agreement ON agreement_consents (agreement, num);\n";
+
 /* Migration 4: the commission's approvals (承認) of acquisition measures, from request to
  * revocation with every step in approval_events, and the registered sensors. */
 static const char migration_4[] =
@@ -172,10 +242,11 @@ static const char migration_4[] =
         " created_at BIGINT NOT NULL,"
         " created_by TEXT NOT NULL,"
         " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)));\n";
-
 const char *const schema_migrations[] = {
         migration_1,
         migration_2,
+        migration_3,
+        migration_4,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
