@@ -39,6 +39,21 @@ static json_t *approval_document(const char *id, json_t *req)
 	return doc;
 }
 
+/* The request field an approval-parser message is about: "approval: field 'selectors.value':
+ * …" names it; the rule messages name it in their text. */
+static const char *parser_field(const char *msg)
+{
+	static const char *const fields[] = {"agreement_party", "selectors", "valid_until",
+	                                     "valid_from", "facility", "kind", NULL};
+	const char *f = strstr(msg, "field '");
+	const char *from = f ? f + 7 : msg;
+	for (int i = 0; fields[i]; i++)
+		if (strncmp(from, fields[i], strlen(fields[i])) == 0 ||
+		    (!f && strstr(msg, fields[i])))
+			return fields[i];
+	return NULL;
+}
+
 /* Checks a request the way the sensor will check the document (approval_parse is the
  * sensor's own parser), plus what only a request has. Fills a 400 reply on failure. */
 static bool check_request(json_t *req, struct reply *rp)
@@ -85,10 +100,8 @@ static bool check_request(json_t *req, struct reply *rp)
 		approval_free(&a);
 	}
 	if (st != ACD_OK) {
-		/* The parser's messages begin with the field ("selectors[1].value: …"). */
-		char field[64] = "";
-		sscanf(e.msg, "%63[a-z_]", field);
-		reply_error(rp, 400, "invalid", field[0] ? field : NULL, "%s", e.msg);
+		reply_error(rp, 400, "invalid", parser_field(e.msg), "%s",
+		            strncmp(e.msg, "approval APR-0000-0000: ", 24) == 0 ? e.msg + 24 : e.msg);
 		return false;
 	}
 	return true;
