@@ -194,8 +194,15 @@ def main():
                 st, e = srv.post("/api/v1/sensors", store.admin, dict(body, id="t-2",
                                                                     public_key="AAAA"))
                 check(st == 400 and e["field"] == "public_key", f"bad key: {st} {e}")
+                r = store.acd("sensor", "add", "--id", "t-3", "--facility", "t-3",
+                              "--public-key", pk)
+                check(r.returncode == 0, f"acd sensor add: {r.stderr}")
+                r = store.acd("sensor", "add", "--id", "t-3", "--facility", "t-3",
+                              "--public-key", pk)
+                check(r.returncode == 2 and "already registered" in r.stderr,
+                      f"acd sensor add twice: {r.returncode} {r.stderr}")
                 st, lst = srv.get("/api/v1/sensors", com)
-                check([s["id"] for s in lst["items"]] == ["t-1"], f"sensor list: {lst}")
+                check([s["id"] for s in lst["items"]] == ["t-1", "t-3"], f"sensor list: {lst}")
             finally:
                 check(srv.stop() == 0, f"{backend}: clean stop")
             rc, verdict, err = store.audit_verify()

@@ -33,6 +33,9 @@ static const struct verb verbs[] = {
          cmd_user_add,
          "[--db URL] user add --role ROLE --org ORG --name NAME [--sector ID]\n"
          "                [--consent-at TIME] [--clearance LEVEL] [--handler] [--anonymous-reader]"},
+        {{"sensor", "add"},
+         cmd_sensor_add,
+         "[--db URL] sensor add --id ID --facility NAME --public-key BASE64"},
         {{"audit", "verify"},
          cmd_audit_verify,
          "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first bad entry"},

@@ -18,6 +18,7 @@ int cmd_prefixes_check(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_user_add(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
+int cmd_sensor_add(int argc, char **argv);
 
 /* `--db URL` and `--keys DIR`, taken from anywhere on the command line (Contract 5); the URL
  * defaults to sqlite:acd.db, the key directory to NULL (keys.h's default for the URL). */

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "db.h"
 #include "identity.h"
+#include "sensor_registry.h"
 
 /* Opens the store and its keys; prints the reason and returns false on failure. */
 static bool open_store(const char *verb, bool create_keys, struct db **db, struct keys *k)
@@ -154,6 +155,53 @@ int cmd_user_add(int argc, char **argv)
 	}
 	return cli_print_json(json_pack("{s:s, s:s, s:s, s:s}", "token", j.token, "user", j.user,
 	                                "role", role, "org", j.u.org));
+}
+
+struct sensor_job {
+	const char *id, *facility, *public_key;
+	bool exists;
+};
+
+static enum acd_status add_sensor(struct txn *t, void *arg, struct acd_error *e)
+{
+	struct sensor_job *j = arg;
+	return sensor_register(t, "cli", "admin", j->id, j->facility, j->public_key, &j->exists, e);
+}
+
+int cmd_sensor_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"id", required_argument, NULL, 'i'},
+	                                     {"facility", required_argument, NULL, 'f'},
+	                                     {"public-key", required_argument, NULL, 'k'},
+	                                     {0}};
+	struct sensor_job j = {0};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': j.id = optarg; break;
+		case 'f': j.facility = optarg; break;
+		case 'k': j.public_key = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!j.id || !j.facility || !j.public_key || optind != argc) {
+		fprintf(stderr, "usage: acd sensor add --id ID --facility NAME --public-key BASE64\n");
+		return 2;
+	}
+	struct db *db;
+	struct keys k;
+	if (!open_store("sensor add", false, &db, &k))
+		return 2;
+	struct acd_error e = {0};
+	enum acd_status st = txn_run(db, &k, add_sensor, &j, &e);
+	db_close(db);
+	keys_wipe(&k);
+	if (st != ACD_OK) {
+		fprintf(stderr, "acd: sensor add: %s\n", e.msg);
+		return st == ACD_EDB ? 5 : 2;
+	}
+	return cli_print_json(json_pack("{s:s, s:s}", "id", j.id, "facility", j.facility));
 }
 
 int cmd_audit_verify(int argc, char **argv)

@@ -12,6 +12,9 @@ enum acd_status {
 	ACD_EREFUSED = 3, /* an approval refused: signature, validity, facility, revocation … */
 	ACD_ESPOOL = 4,   /* records left in the spool */
 	ACD_EDB = 5,      /* the store failed (I/O, connection, corruption), not the caller */
+	ACD_ECONFLICT =
+	        6, /* the change conflicts with what is stored (duplicate id, wrong state) */
+	ACD_ENOTFOUND = 7, /* what the change is about does not exist */
 };
 
 struct acd_error {

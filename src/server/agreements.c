@@ -339,7 +339,7 @@ static enum acd_status withdraw(struct txn *t, void *arg, struct acd_error *e)
 	long changed = 0;
 	enum acd_status st = db_exec(t->c, sql, p, 4, &changed, e);
 	if (st == ACD_OK && changed != 1)
-		return acd_fail(e, ACD_EINPUT, "withdrawn_at: conflict: %s is already withdrawn", w->id);
+		return acd_fail(e, ACD_ECONFLICT, "withdrawn_at: %s is already withdrawn", w->id);
 	return st == ACD_OK ? audit(t, w->who, w->action, w->id, NULL, e) : st;
 }
 
@@ -407,7 +407,7 @@ static enum acd_status insert_consent(struct txn *t, void *arg, struct acd_error
 	acd_time until = db_rows_count(r) == 1 ? strtoll(db_rows_get(r, 0, A_UNTIL), NULL, 10) : 0;
 	db_rows_free(r);
 	if (!standing)
-		return acd_fail(e, ACD_EINPUT, "agreement: conflict: %s is withdrawn", k->agreement);
+		return acd_fail(e, ACD_ECONFLICT, "agreement: %s is withdrawn", k->agreement);
 	if (k->until > until)
 		return acd_fail(e, ACD_EINPUT, "valid_until: after the agreement ends");
 	long long n;

@@ -30,8 +30,8 @@ bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg)
 	enum acd_status st = writer_run(rq->srv->writer, fn, arg, &e);
 	if (st == ACD_OK)
 		return true;
-	if (st == ACD_EINPUT) {
-		/* Handlers put "field: message" in e.msg; the field is what precedes ':'. */
+	if (st == ACD_EINPUT || st == ACD_ECONFLICT) {
+		/* Changes put "field: message" in e.msg; the field is what precedes ':'. */
 		char field[64] = "";
 		const char *colon = strchr(e.msg, ':');
 		size_t n = colon ? (size_t)(colon - e.msg) : 0;
@@ -39,12 +39,11 @@ bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg)
 			memcpy(field, e.msg, n);
 			field[n] = '\0';
 		}
-		if (strstr(e.msg, "conflict"))
-			reply_error(rp, 409, "conflict", field[0] ? field : NULL, "%s", e.msg);
-		else if (strstr(e.msg, "not found"))
-			reply_error(rp, 404, "not_found", NULL, "no such resource");
-		else
-			reply_error(rp, 400, "invalid", field[0] ? field : NULL, "%s", e.msg);
+		reply_error(rp, st == ACD_ECONFLICT ? 409 : 400,
+		            st == ACD_ECONFLICT ? "conflict" : "invalid", field[0] ? field : NULL, "%s",
+		            e.msg);
+	} else if (st == ACD_ENOTFOUND) {
+		reply_error(rp, 404, "not_found", NULL, "no such resource");
 	} else {
 		api_store_error(rp, &e);
 	}

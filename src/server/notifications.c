@@ -420,9 +420,9 @@ static enum acd_status current(struct txn *t, const char *id, json_t **doc, long
 	if (st != ACD_OK)
 		return st;
 	if (db_rows_count(r) != 1)
-		st = acd_fail(e, ACD_EINPUT, "notification not found");
+		st = acd_fail(e, ACD_ENOTFOUND, "notification not found");
 	else if (db_rows_get(r, 0, C_RETIRED))
-		st = acd_fail(e, ACD_EINPUT, "retired_at: conflict: %s is retired; file a new one", id);
+		st = acd_fail(e, ACD_ECONFLICT, "retired_at: %s is retired; file a new one", id);
 	else {
 		*n = strtoll(db_rows_get(r, 0, C_VERSIONS), NULL, 10) + 1;
 		*doc = json_loads(db_rows_get(r, 0, C_DOC), 0, NULL);

@@ -323,7 +323,7 @@ static enum acd_status insert_followup(struct txn *t, void *arg, struct acd_erro
 		return st;
 	if (db_rows_count(r) != 1) {
 		db_rows_free(r);
-		return acd_fail(e, ACD_EINPUT, "report not found");
+		return acd_fail(e, ACD_ENOTFOUND, "report not found");
 	}
 	long long n = strtoll(db_rows_get(r, 0, C_REPORTS), NULL, 10) + 1;
 	json_t *doc = json_loads(db_rows_get(r, 0, C_DOC), 0, NULL);
