@@ -19,12 +19,12 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: acdd --db sqlite:PATH|postgresql://… --listen HOST:PORT\n"
 	        "            [--keys DIR] [--config FILE] [--threads N]\n"
-	        "            [--tls-cert PEM --tls-key PEM]\n");
+	        "            [--tls-cert PEM --tls-key PEM] [--prefixes FILE [--country CC]]\n");
 	exit(2);
 }
 
 struct options {
-	const char *db, *listen, *keys, *config, *tls_cert, *tls_key;
+	const char *db, *listen, *keys, *config, *tls_cert, *tls_key, *prefixes, *country;
 	int threads;
 };
 
@@ -35,6 +35,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	        {"keys", required_argument, NULL, 'k'},    {"config", required_argument, NULL, 'c'},
 	        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
 	        {"tls-cert", required_argument, NULL, 'C'}, {"tls-key", required_argument, NULL, 'K'},
+	        {"prefixes", required_argument, NULL, 'p'}, {"country", required_argument, NULL, 'y'},
 	        {NULL, 0, NULL, 0}};
 	int ch;
 	*o = (struct options){.threads = 16};
@@ -46,6 +47,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'c': o->config = optarg; break;
 		case 'C': o->tls_cert = optarg; break;
 		case 'K': o->tls_key = optarg; break;
+		case 'p': o->prefixes = optarg; break;
+		case 'y': o->country = optarg; break;
 		case 't':
 			o->threads = atoi(optarg);
 			if (o->threads < 1 || o->threads > 256)
@@ -79,6 +82,8 @@ int main(int argc, char **argv)
 		keys_default_dir(o.db, keydir, sizeof keydir);
 	if (keys_load(keydir, &srv.keys, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
+	if (o.prefixes && prefix_table_load(o.prefixes, o.country, &srv.prefixes, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
 	if (db_open(o.db, o.threads + 2, &srv.db, &e) != ACD_OK)
 		fatalx(e.status, "%s", e.msg);
 	srv.writer = writer_start(srv.db, &srv.keys, &e);
@@ -103,6 +108,8 @@ int main(int argc, char **argv)
 	http_stop(http);
 	writer_stop(srv.writer);
 	db_close(srv.db);
+	if (srv.prefixes)
+		prefix_table_free(srv.prefixes);
 	keys_wipe(&srv.keys);
 	return 0;
 }

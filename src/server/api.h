@@ -36,6 +36,11 @@ int api_approval_revoke(struct request *rq, struct reply *rp);
 int api_approval_revocation(struct request *rq, struct reply *rp);
 int api_keys(struct request *rq, struct reply *rp);
 
+/* ingest.c, records.c — 選別後通信情報 */
+int api_ingest(struct request *rq, struct reply *rp);
+int api_records(struct request *rq, struct reply *rp);
+int api_stats(struct request *rq, struct reply *rp);
+
 /* sensors.c */
 int api_sensor_add(struct request *rq, struct reply *rp);
 int api_sensor_list(struct request *rq, struct reply *rp);
@@ -59,7 +64,7 @@ int api_consent_withdraw(struct request *rq, struct reply *rp);
 /* Shared helpers (api_util.c). */
 /* Records a read of protected data in the audit log, durably, before the data is sent. */
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,
-                               const char *purpose, struct acd_error *e);
+                               const char *purpose, const char *detail, struct acd_error *e);
 /* Runs a change through the group-commit writer; on failure fills an error reply (400 for
  * the caller's mistakes, 409 conflicts, 503 store failures) and returns false. */
 bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg);

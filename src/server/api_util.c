@@ -16,10 +16,10 @@ static enum acd_status audit_only(struct txn *t, void *arg, struct acd_error *e)
 }
 
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,
-                               const char *purpose, struct acd_error *e)
+                               const char *purpose, const char *detail, struct acd_error *e)
 {
 	struct audit_entry a = {rq->who.user, role_name(rq->who.role), action, object, purpose,
-	                        NULL};
+	                        detail};
 	struct audit_job j = {&a};
 	return writer_run(rq->srv->writer, audit_only, &j, e);
 }

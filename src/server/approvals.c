@@ -245,7 +245,7 @@ int api_approval_list(struct request *rq, struct reply *rp)
 	for (int i = 0; i < db_rows_count(r); i++)
 		json_array_append_new(items, approval_json(r, i));
 	db_rows_free(r);
-	if (api_audit_read(rq, "approval.list", NULL, NULL, &e) != ACD_OK) {
+	if (api_audit_read(rq, "approval.list", NULL, NULL, NULL, &e) != ACD_OK) {
 		json_decref(items);
 		return api_store_error(rp, &e);
 	}
@@ -280,7 +280,7 @@ int api_approval_get(struct request *rq, struct reply *rp)
 		db_rows_free(r);
 	}
 	json_object_set_new(o, "history", hist);
-	if (api_audit_read(rq, "approval.read", rq->params[0], NULL, &e) != ACD_OK) {
+	if (api_audit_read(rq, "approval.read", rq->params[0], NULL, NULL, &e) != ACD_OK) {
 		json_decref(o);
 		return api_store_error(rp, &e);
 	}

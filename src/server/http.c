@@ -21,7 +21,7 @@ struct http_daemon {
 /* What one request collects across libmicrohttpd's calls. */
 struct pending {
 	char *body;
-	size_t len, cap;
+	size_t len, cap, limit;
 	bool too_big;
 	acd_time started;
 };
@@ -45,6 +45,11 @@ int reply_error(struct reply *rp, int status, const char *code, const char *fiel
 	return reply_json(rp, status,
 	                  json_pack("{s:s, s:s, s:s?}", "error", code, "message", msg, "field",
 	                            field));
+}
+
+const char *http_header(const struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
 const char *request_query(const struct request *rq, const char *name)
@@ -184,7 +189,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct reply *rp)
 /* Appends an upload chunk, or only notes that the body passed the limit. */
 static void collect(struct pending *p, const char *data, size_t n)
 {
-	if (p->too_big || p->len + n > HTTP_BODY_LIMIT) {
+	if (p->too_big || p->len + n > p->limit) {
 		p->too_big = true;
 		return;
 	}
@@ -218,13 +223,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!p)
 			return MHD_NO;
 		p->started = time_now();
+		/* Sensors' batches may be larger than anything a person submits. */
+		p->limit = strcmp(url, "/api/v1/ingest") == 0 ? INGEST_BODY_LIMIT : HTTP_BODY_LIMIT;
 		*req_cls = p;
 		/* A body declared over the limit is refused before a byte of it is read. */
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT) {
+		if (cl && strtoull(cl, NULL, 10) > p->limit) {
 			struct reply rp = {0};
 			reply_error(&rp, 413, "payload_too_large", NULL,
-			            "the body is over the limit of %d bytes", HTTP_BODY_LIMIT);
+			            "the body is over the limit of %zu bytes", p->limit);
 			metrics_observe(&srv->metrics, -1, 413, 0);
 			return send_reply(conn, &rp);
 		}
@@ -240,8 +247,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct reply rp = {.status = 500};
 	int ri = -1;
 	if (p->too_big) {
-		reply_error(&rp, 413, "payload_too_large", NULL, "the body is over the limit of %d bytes",
-		            HTTP_BODY_LIMIT);
+		reply_error(&rp, 413, "payload_too_large", NULL, "the body is over the limit of %zu bytes",
+		            p->limit);
 	} else {
 		rq.c = db_acquire(srv->db);
 		dispatch(&rq, &rp, &ri);

@@ -13,7 +13,8 @@
 
 #include "identity.h"
 
-#define HTTP_BODY_LIMIT (1024 * 1024) /* bytes; larger bodies get 413 */
+#define HTTP_BODY_LIMIT   (1024 * 1024)      /* bytes; larger bodies get 413 */
+#define INGEST_BODY_LIMIT (16 * 1024 * 1024) /* bytes, for /api/v1/ingest batches */
 #define HTTP_MAX_PARAMS 3
 
 struct server;
@@ -58,6 +59,8 @@ int reply_json(struct reply *rp, int status, json_t *body);
 /* Replies with Contract 5's error object. */
 int reply_error(struct reply *rp, int status, const char *code, const char *field,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The request header `name`, or NULL. */
+const char *http_header(const struct request *rq, const char *name);
 /* The query parameter `name`, or NULL. */
 const char *request_query(const struct request *rq, const char *name);
 /* Parses the body as a JSON object; on failure fills a 400/415 reply and returns NULL. */

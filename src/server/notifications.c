@@ -318,7 +318,7 @@ int api_notification_get(struct request *rq, struct reply *rp)
 		return rp->status;
 	struct acd_error e = {0};
 	if (api_audit_read(rq, "notification.read", rq->params[0], request_query(rq, "purpose"),
-	                   &e) != ACD_OK) {
+	                   NULL, &e) != ACD_OK) {
 		db_rows_free(r);
 		return api_store_error(rp, &e);
 	}
@@ -390,7 +390,7 @@ int api_notification_list(struct request *rq, struct reply *rp)
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
 	                        (long)json_array_size(items) == limit ? last : NULL);
 	db_rows_free(r);
-	if (api_audit_read(rq, "notification.list", NULL, request_query(rq, "purpose"), &e) !=
+	if (api_audit_read(rq, "notification.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
 	    ACD_OK) {
 		json_decref(out);
 		return api_store_error(rp, &e);
@@ -640,7 +640,7 @@ int api_notification_transition(struct request *rq, struct reply *rp)
 	}
 	db_rows_free(ops);
 	if (st == ACD_OK)
-		st = api_audit_read(rq, "notification.transition", NULL, NULL, &e);
+		st = api_audit_read(rq, "notification.transition", NULL, NULL, NULL, &e);
 	if (st != ACD_OK) {
 		json_decref(items);
 		return api_store_error(rp, &e);

@@ -235,7 +235,7 @@ int api_report_get(struct request *rq, struct reply *rp)
 	if (!r)
 		return rp->status;
 	struct acd_error e = {0};
-	if (api_audit_read(rq, "report.read", rq->params[0], request_query(rq, "purpose"), &e) !=
+	if (api_audit_read(rq, "report.read", rq->params[0], request_query(rq, "purpose"), NULL, &e) !=
 	    ACD_OK) {
 		db_rows_free(r);
 		return api_store_error(rp, &e);
@@ -299,7 +299,7 @@ int api_report_list(struct request *rq, struct reply *rp)
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
 	                        (long)json_array_size(items) == limit ? last : NULL);
 	db_rows_free(r);
-	if (api_audit_read(rq, "report.list", NULL, request_query(rq, "purpose"), &e) != ACD_OK) {
+	if (api_audit_read(rq, "report.list", NULL, request_query(rq, "purpose"), NULL, &e) != ACD_OK) {
 		json_decref(out);
 		return api_store_error(rp, &e);
 	}
@@ -547,7 +547,7 @@ int api_report_overdue(struct request *rq, struct reply *rp)
 		json_array_append_new(items, item);
 	}
 	db_rows_free(r);
-	if (api_audit_read(rq, "report.overdue", NULL, NULL, &e) != ACD_OK) {
+	if (api_audit_read(rq, "report.overdue", NULL, NULL, NULL, &e) != ACD_OK) {
 		json_decref(items);
 		return api_store_error(rp, &e);
 	}

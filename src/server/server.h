@@ -10,6 +10,7 @@
 #include "db.h"
 #include "keys.h"
 #include "metrics.h"
+#include "prefix_table.h"
 #include "writer.h"
 
 struct server {
@@ -18,6 +19,7 @@ struct server {
 	struct writer *writer;
 	struct config cfg;
 	struct metrics metrics;
+	struct prefix_table *prefixes; /* acdd's own copy, to check ingested records; may be NULL */
 };
 
 #endif

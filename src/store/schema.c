@@ -242,11 +242,54 @@ static const char migration_4[] =
         " created_at BIGINT NOT NULL,"
         " created_by TEXT NOT NULL,"
         " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)));\n";
+/* Migration 5: ingest of selected records (選別後通信情報) from sensors — each signed batch once
+ * (exactly-once storage under at-least-once delivery), the records with their label, and the
+ * sensors' statistics that the commission inspects. */
+static const char migration_5[] =
+        "CREATE TABLE ingest_batches ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " sensor TEXT NOT NULL REFERENCES sensors (id),"
+        " received_at BIGINT NOT NULL,"
+        " records INTEGER NOT NULL,"
+        " stats INTEGER NOT NULL);\n"
+        "CREATE TABLE records ("
+        " seq BIGINT NOT NULL PRIMARY KEY,"     /* arrival order: the read API's cursor */
+        " id TEXT NOT NULL,"
+        " approval TEXT NOT NULL REFERENCES approvals (id),"
+        " sensor TEXT NOT NULL,"
+        " batch TEXT NOT NULL,"
+        " first_at BIGINT NOT NULL,"
+        " last_at BIGINT NOT NULL,"
+        " direction TEXT NOT NULL,"
+        " proto INTEGER NOT NULL,"
+        " src TEXT NOT NULL,"
+        " dst TEXT NOT NULL,"
+        " packets BIGINT NOT NULL,"
+        " bytes BIGINT NOT NULL,"
+        " label TEXT NOT NULL,"                 /* provenance: selected communications information */
+        " stored_at BIGINT NOT NULL,"
+        " doc TEXT NOT NULL,"                   /* the Contract 4 record as the sensor sent it */
+        " UNIQUE (id, approval));\n"
+        "CREATE INDEX records_approval ON records (approval, seq);\n"
+        "CREATE INDEX records_stored ON records (stored_at);\n"
+        "CREATE TABLE sensor_stats ("
+        " batch TEXT NOT NULL,"
+        " n INTEGER NOT NULL,"
+        " sensor TEXT NOT NULL,"
+        " approval TEXT NULL,"
+        " from_at BIGINT NOT NULL,"
+        " to_at BIGINT NOT NULL,"
+        " doc TEXT NOT NULL,"
+        " PRIMARY KEY (batch, n));\n"
+        "CREATE INDEX sensor_stats_approval ON sensor_stats (approval);\n"
+        "INSERT INTO counters (name, value) VALUES ('record', 0);\n";
+
 const char *const schema_migrations[] = {
         migration_1,
         migration_2,
         migration_3,
         migration_4,
+        migration_5,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -1,0 +1,181 @@
+/* record_check.c — see record_check.h. */
+#include "record_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum jt { J_STR, J_INT, J_STR_NULL, J_INT_NULL, J_ARRAY };
+
+static const struct {
+	const char *key;
+	enum jt type;
+} record_keys[] = {
+        {"type", J_STR},          {"id", J_STR},           {"sensor", J_STR},
+        {"approval", J_STR},      {"selectors", J_ARRAY},  {"direction", J_STR},
+        {"first", J_STR},         {"last", J_STR},         {"proto", J_INT},
+        {"src", J_STR},           {"sport", J_INT_NULL},   {"dst", J_STR},
+        {"dport", J_INT_NULL},    {"packets", J_INT},      {"bytes", J_INT},
+        {"rpackets", J_INT},      {"rbytes", J_INT},       {"tcp_flags", J_STR_NULL},
+        {"icmp_type", J_INT_NULL}, {"icmp_code", J_INT_NULL}, {"app", J_STR_NULL},
+        {"dns_qname", J_STR_NULL}, {"tls_sni", J_STR_NULL}, {"tls_ja3", J_STR_NULL},
+        {"http_method", J_STR_NULL}, {"http_host", J_STR_NULL},
+        {"http_user_agent", J_STR_NULL}, {"signatures", J_ARRAY},
+};
+#define NKEYS (sizeof record_keys / sizeof record_keys[0])
+
+static bool type_ok(json_t *v, enum jt t)
+{
+	switch (t) {
+	case J_STR: return json_is_string(v);
+	case J_INT: return json_is_integer(v) && json_integer_value(v) >= 0;
+	case J_STR_NULL: return json_is_string(v) || json_is_null(v);
+	case J_INT_NULL: return (json_is_integer(v) && json_integer_value(v) >= 0) || json_is_null(v);
+	default: return json_is_array(v);
+	}
+}
+
+bool record_well_formed(json_t *rec, char *why, size_t len)
+{
+	if (!json_is_object(rec)) {
+		snprintf(why, len, "not a JSON object");
+		return false;
+	}
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!type_ok(json_object_get(rec, record_keys[i].key), record_keys[i].type)) {
+			snprintf(why, len, "%s: missing or of the wrong type", record_keys[i].key);
+			return false;
+		}
+	if (json_object_size(rec) != NKEYS) {
+		snprintf(why, len, "keys beyond Contract 4's");
+		return false;
+	}
+	if (strcmp(json_string_value(json_object_get(rec, "type")), "flow") != 0) {
+		snprintf(why, len, "type: not \"flow\"");
+		return false;
+	}
+	return true;
+}
+
+static const struct selector *find_selector(const struct approval *a, const char *id)
+{
+	for (size_t i = 0; i < a->n_selectors; i++)
+		if (strcmp(a->selectors[i].id, id) == 0)
+			return &a->selectors[i];
+	return NULL;
+}
+
+/* True when one of the names the record carries is the domain or under it. */
+static bool names_match(json_t *rec, const char *domain)
+{
+	static const char *const keys[] = {"dns_qname", "tls_sni", "http_host"};
+	for (int i = 0; i < 3; i++) {
+		const char *n = json_string_value(json_object_get(rec, keys[i]));
+		char lower[DOMAIN_MAX];
+		if (!n || strlen(n) >= sizeof lower)
+			continue;
+		for (size_t k = 0; k <= strlen(n); k++)
+			lower[k] = (char)(n[k] >= 'A' && n[k] <= 'Z' ? n[k] + 32 : n[k]);
+		size_t l = strlen(lower);
+		if (l > 0 && lower[l - 1] == '.')
+			lower[l - 1] = '\0';
+		if (domain_matches(lower, domain))
+			return true;
+	}
+	return false;
+}
+
+static bool signature_listed(json_t *rec, const struct selector *s)
+{
+	size_t i;
+	json_t *sig;
+	json_array_foreach(json_object_get(rec, "signatures"), i, sig) {
+		const char *id = json_string_value(json_object_get(sig, "id"));
+		if (id && strcmp(id, s->id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The direction the addresses give, and whether the kind allows it. */
+static bool direction_fits(json_t *rec, const struct approval *a, const struct prefix_table *pt,
+                           const struct ip_addr *src, const struct ip_addr *dst, char *why,
+                           size_t len)
+{
+	bool sdom = prefix_table_is_domestic(pt, src), ddom = prefix_table_is_domestic(pt, dst);
+	const char *actual = sdom ? (ddom ? "domestic-domestic" : "domestic-foreign")
+	                          : (ddom ? "foreign-domestic" : "foreign-foreign");
+	const char *claimed = json_string_value(json_object_get(rec, "direction"));
+	if (strcmp(claimed, actual) != 0) {
+		snprintf(why, len, "direction: the addresses make it %s, not %s", actual, claimed);
+		return false;
+	}
+	bool ok = false;
+	if (a->kind == KIND_FOREIGN_FOREIGN)
+		ok = !sdom && !ddom;
+	else if (a->kind == KIND_FOREIGN_DOMESTIC)
+		ok = sdom != ddom;
+	else
+		for (size_t i = 0; i < a->n_party_prefixes && !sdom; i++)
+			ok = ok || ip_net_contains(&a->party_prefixes[i], dst);
+	if (!ok)
+		snprintf(why, len, "direction: %s traffic lies outside a %s approval", actual,
+		         approval_kind_name(a->kind));
+	return ok;
+}
+
+bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
+                   const struct prefix_table *pt, char *why, size_t len)
+{
+	struct ip_addr src, dst;
+	acd_time first, last;
+	if (!ipaddr_parse(json_string_value(json_object_get(rec, "src")), &src) ||
+	    !ipaddr_parse(json_string_value(json_object_get(rec, "dst")), &dst)) {
+		snprintf(why, len, "src/dst: not IP addresses");
+		return false;
+	}
+	if (!time_parse(json_string_value(json_object_get(rec, "first")), &first) ||
+	    !time_parse(json_string_value(json_object_get(rec, "last")), &last) || last < first) {
+		snprintf(why, len, "first/last: not RFC 3339 times in order");
+		return false;
+	}
+	if (first < a->valid_from || last > a->valid_until) {
+		snprintf(why, len, "first/last: outside the approval's validity");
+		return false;
+	}
+	if (last >= revoked_at) {
+		snprintf(why, len, "last: after the approval was revoked");
+		return false;
+	}
+	if (!direction_fits(rec, a, pt, &src, &dst, why, len))
+		return false;
+	/* The foreign end: what an ip selector may match under foreign-domestic and agreement. */
+	bool src_domestic = prefix_table_is_domestic(pt, &src);
+	json_t *sels = json_object_get(rec, "selectors");
+	if (json_array_size(sels) == 0) {
+		snprintf(why, len, "selectors: a selected record names the selectors that matched");
+		return false;
+	}
+	size_t i;
+	json_t *sid;
+	json_array_foreach(sels, i, sid) {
+		const struct selector *s = find_selector(a, json_string_value(sid) ? json_string_value(sid) : "");
+		bool match = false;
+		if (!s) {
+			snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
+			return false;
+		}
+		if (s->type == SEL_IP)
+			match = a->kind == KIND_FOREIGN_FOREIGN
+			                ? ip_net_contains(&s->net, &src) || ip_net_contains(&s->net, &dst)
+			                : ip_net_contains(&s->net, src_domestic ? &dst : &src);
+		else if (s->type == SEL_DOMAIN)
+			match = names_match(rec, s->domain);
+		else
+			match = signature_listed(rec, s);
+		if (!match) {
+			snprintf(why, len, "selectors[%zu]: %s does not match this record", i, s->id);
+			return false;
+		}
+	}
+	return true;
+}
