@@ -72,7 +72,7 @@ static void pg_admin(const char *sql)
 		fail_msg("test cluster: %s", PQerrorMessage(pg));
 	PQsetNoticeProcessor(pg, pg_quiet, NULL); /* "drop cascades to ..." */
 	PGresult *res = PQexec(pg, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 		fail_msg("%s: %s", sql, PQerrorMessage(pg));
 	PQclear(res);
 	PQfinish(pg);
@@ -362,6 +362,39 @@ static void test_rows_and_columns(void **state)
 	db_release(s->db, c);
 }
 
+/* The two idioms the server builds on: a counter bumped and read in one statement (report
+ * numbers R1, R2 ...), and an insert that is a no-op when the row exists (idempotent batches). */
+static void test_returning_and_upsert(void **state)
+{
+	struct store *s = store(state);
+	struct db_conn *c = db_acquire(s->db);
+	const char *n[] = {"report"};
+	exec_ok(c, "INSERT INTO counters (name, value) VALUES ($1, 0)", n, 1);
+	char buf[32];
+	for (int i = 1; i <= 3; i++) {
+		char want[8];
+		snprintf(want, sizeof want, "%d", i);
+		assert_string_equal(scalar(c,
+		                           "UPDATE counters SET value = value + 1 WHERE name = $1"
+		                           " RETURNING value",
+		                           n, 1, buf, sizeof buf),
+		                    want);
+	}
+	const char *p[] = {"batch-1", "first"}, *q[] = {"batch-1", "second"};
+	const char *ins = "INSERT INTO settings (key, value) VALUES ($1, $2)"
+	                  " ON CONFLICT (key) DO NOTHING";
+	long changed = -1;
+	struct acd_error e = {0};
+	assert_int_equal(db_exec(c, ins, p, 2, &changed, &e), ACD_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(db_exec(c, ins, q, 2, &changed, &e), ACD_OK);
+	assert_int_equal(changed, 0);
+	assert_string_equal(
+	        scalar(c, "SELECT value FROM settings WHERE key = $1", p, 1, buf, sizeof buf),
+	        "first");
+	db_release(s->db, c);
+}
+
 /* ---- errors ---- */
 
 static void test_conflict(void **state)
@@ -607,6 +640,25 @@ static void test_sqlite_file_private(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* A PostgreSQL connection the server dropped (restart, administrator) fails the statement
+ * that finds out, and works again for the next one instead of poisoning the pool. */
+static void test_pg_reconnect(void **state)
+{
+	struct store *s = store(state);
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(s->url, 1, &db, &e), ACD_OK);
+	struct db_conn *c = db_acquire(db);
+	char pid[32], sql[96];
+	scalar(c, "SELECT pg_backend_pid()", NULL, 0, pid, sizeof pid);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%s)", pid);
+	pg_admin(sql);
+	assert_int_equal(db_exec(c, "SELECT 1", NULL, 0, NULL, &e), ACD_EDB);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM sectors"), 15);
+	db_release(db, c);
+	db_close(db);
+}
+
 /* ---- URLs ---- */
 
 static void expect_open_error(const char *url, int nconn, enum acd_status want, const char *needle)
@@ -656,6 +708,7 @@ int main(void)
 	        BOTH(test_seeded_rows),
 	        BOTH(test_parameters),
 	        BOTH(test_rows_and_columns),
+	        BOTH(test_returning_and_upsert),
 	        BOTH(test_conflict),
 	        BOTH(test_bad_sql),
 	        BOTH(test_commit_rollback),
@@ -664,6 +717,7 @@ int main(void)
 	        BOTH(test_read_transaction),
 	        BOTH(test_pool_concurrent_writers),
 	        cmocka_unit_test_setup_teardown(test_sqlite_file_private, setup_sqlite, teardown),
+	        cmocka_unit_test_setup_teardown(test_pg_reconnect, setup_pg, teardown),
 	        cmocka_unit_test(test_bad_urls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
