@@ -311,6 +311,14 @@ static void test_parameters(void **state)
 	assert_string_equal(db_rows_get(r, 0, 1), "a");
 	assert_string_equal(db_rows_get(r, 0, 2), "b");
 	db_rows_free(r);
+	/* Every given parameter is used, and every one used is given. */
+	struct acd_error pe = {0};
+	assert_int_equal(db_exec(c, "SELECT $1", p3, 2, NULL, &pe), ACD_EDB);
+	assert_int_equal(
+	        db_exec(c, "SELECT $1, $3", (const char *const[]){"a", "b", "c"}, 3, NULL, &pe),
+	        ACD_EDB);
+	assert_int_equal(db_exec(c, "SELECT $2", p3, 1, NULL, &pe), ACD_EDB);
+	assert_true(pe.msg[0] != '\0');
 	/* NULL parameters are SQL NULL and come back as NULL; integers travel as text. */
 	const char *org[] = {"op1", "operator", "東京電力", "electricity", "1760000000000000"};
 	exec_ok(c, "INSERT INTO orgs (id, kind, name, sector, created_at) VALUES ($1,$2,$3,$4,$5)",

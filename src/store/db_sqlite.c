@@ -179,6 +179,12 @@ static enum acd_status sqlite_bind(sqlite3_stmt *stmt, const char *sql, const ch
 {
 	char ex[96];
 	int count = sqlite3_bind_parameter_count(stmt);
+	/* Each distinct `$k` has its own index, so with every k checked to be in 1..n below,
+	 * count == n means each given parameter is used: PostgreSQL refuses unused ones too. */
+	if (count != n)
+		return acd_fail(e, ACD_EDB,
+		                "store: statement uses %d parameters, %d given (in: %s)", count, n,
+		                db_sql_excerpt(sql, ex, sizeof ex));
 	for (int i = 1; i <= count; i++) {
 		const char *name = sqlite3_bind_parameter_name(stmt, i);
 		char *end = NULL;
