@@ -2,7 +2,8 @@
  * test_db.c — the store interface (db.h) on both backends: every case runs once on a fresh
  * SQLite file and once on a fresh schema of the PostgreSQL test cluster (the CTest fixture
  * `pg`, whose URL is in the file named by ACD_TEST_PG_URL_FILE; without it the PostgreSQL
- * cases are skipped). Covered: migrations (idempotent, concurrent, version), seeded rows,
+ * cases are skipped). Covered: migrations (idempotent, raced by threads and by processes,
+ * version, a store newer than the program refused), seeded rows,
  * text parameters (NULL, Japanese, quotes, `$` in literals, reordering), results, conflicts,
  * transactions, savepoints, read-only transactions, a pool written by many threads, and the
  * errors a user sees for bad SQL and bad URLs.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -255,6 +257,59 @@ static void test_migrations_concurrent_open(void **state)
 	assert_int_equal(count(c, "SELECT COUNT(*) FROM orgs"), 7);
 	db_release(db, c);
 	db_close(db);
+}
+
+/* The same race between processes, as two acdd starting over one store would run it. */
+static void test_migrations_two_processes(void **state)
+{
+	struct store *s = store(state);
+	char url[512];
+	fresh_url(s, url, sizeof url);
+	enum { N = 3 };
+	pid_t pids[N];
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct opener o = {.url = url};
+			open_store(&o);
+			if (o.st != ACD_OK)
+				fprintf(stderr, "child %d: %s\n", i, o.msg);
+			_exit(o.st == ACD_OK ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < N; i++) {
+		int status = 0;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(url, 1, &db, &e), ACD_OK);
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM schema_migrations"),
+	                 (long)schema_migrations_count);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM sectors"), 15);
+	db_release(db, c);
+	db_close(db);
+}
+
+/* A store migrated by a newer program is refused rather than run by code that does not know
+ * its schema. */
+static void test_store_newer_than_program(void **state)
+{
+	struct store *s = store(state);
+	struct db_conn *c = db_acquire(s->db);
+	char v[16];
+	snprintf(v, sizeof v, "%zu", schema_migrations_count + 1);
+	const char *p[] = {v};
+	exec_ok(c, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", p, 1);
+	db_release(s->db, c);
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(s->url, 1, &db, &e), ACD_EDB);
+	assert_null(db);
+	assert_non_null(strstr(e.msg, "newer"));
 }
 
 static void test_seeded_rows(void **state)
@@ -713,6 +768,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        BOTH(test_migrations_idempotent),
 	        BOTH(test_migrations_concurrent_open),
+	        BOTH(test_migrations_two_processes),
+	        BOTH(test_store_newer_than_program),
 	        BOTH(test_seeded_rows),
 	        BOTH(test_parameters),
 	        BOTH(test_rows_and_columns),
