@@ -235,6 +235,7 @@ void db_release(struct db *db, struct db_conn *c)
 
 /* ---- transactions ---- */
 
+/* One transaction per connection at a time; nesting is what savepoints are for. */
 enum acd_status db_begin(struct db_conn *c, enum db_txn kind, struct acd_error *e)
 {
 	if (c->in_txn)

@@ -64,6 +64,8 @@ static enum acd_status sqlite_create_private(const char *path, struct acd_error 
 	return ACD_OK;
 }
 
+/* Opens the file and sets the durable settings on this connection (PRAGMAs are per
+ * connection, so every one in the pool runs them). */
 static enum acd_status sqlite_connect(struct db_conn *c, const char *path, struct acd_error *e)
 {
 	if (sqlite_create_private(path, e) != ACD_OK)
@@ -104,6 +106,7 @@ static enum acd_status sqlite_connect(struct db_conn *c, const char *path, struc
 	return ACD_OK;
 }
 
+/* Finalizes the cached statements first: sqlite3_close refuses a handle that still has some. */
 static void sqlite_disconnect(struct db_conn *c)
 {
 	struct sqlite_conn *sc = c->handle;
@@ -234,6 +237,7 @@ static enum acd_status sqlite_step_all(struct db_conn *c, sqlite3_stmt *stmt, co
 	return ACD_OK;
 }
 
+/* Prepares (or reuses), binds, steps; see db_backend.run. */
 static enum acd_status sqlite_run(struct db_conn *c, const char *sql, const char *const *params,
                                   int n, long *changed, struct db_rows **out, struct acd_error *e)
 {
@@ -252,6 +256,7 @@ static enum acd_status sqlite_run(struct db_conn *c, const char *sql, const char
 	return st;
 }
 
+/* sqlite3_exec runs every statement of the text in turn and stops at the first error. */
 static enum acd_status sqlite_script(struct db_conn *c, const char *sql, struct acd_error *e)
 {
 	struct sqlite_conn *sc = c->handle;
