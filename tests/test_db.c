@@ -494,6 +494,25 @@ static void test_conflict(void **state)
 	db_release(s->db, c);
 }
 
+/* True when s is well-formed UTF-8 (continuation bytes where and only where expected). */
+static bool utf8_valid(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int more = *p < 0x80             ? 0
+		           : (*p & 0xe0) == 0xc0 ? 1
+		           : (*p & 0xf0) == 0xe0 ? 2
+		           : (*p & 0xf8) == 0xf0 ? 3
+		                                 : -1;
+		if (more < 0)
+			return false;
+		p++;
+		for (int i = 0; i < more; i++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
 static void test_bad_sql(void **state)
 {
 	struct store *s = store(state);
@@ -506,6 +525,14 @@ static void test_bad_sql(void **state)
 	assert_null(r);
 	assert_non_null(strstr(e.msg, "no_such_table"));
 	assert_false(db_error_is_conflict(c));
+	/* A long statement is cut in the message, never inside a UTF-8 character. */
+	char sql[400] = "SELEC '";
+	for (int i = 0; i < 100; i++)
+		strcat(sql, "あ");
+	strcat(sql, "'");
+	assert_int_equal(db_exec(c, sql, NULL, 0, NULL, &e), ACD_EDB);
+	assert_non_null(strstr(e.msg, "..."));
+	assert_true(utf8_valid(e.msg));
 	/* One statement per db_exec; a script goes through db_exec_script. */
 	assert_int_equal(db_exec(c, "SELECT 1; SELECT 2", NULL, 0, NULL, &e), ACD_EDB);
 	assert_int_equal(

@@ -92,8 +92,10 @@ void db_rows_free(struct db_rows *r)
 const char *db_sql_excerpt(const char *sql, char *buf, size_t len)
 {
 	size_t n = 0;
-	/* Whitespace runs become one space so a multi-line statement fits on the error's line. */
-	for (const char *p = sql; *p && n + 4 < len; p++) {
+	const char *p = sql;
+	/* Whitespace runs become one space so a multi-line statement fits on the error's line;
+	 * 4 bytes stay free for "..." and the NUL. */
+	for (; *p && n + 4 < len; p++) {
 		if (isspace((unsigned char)*p)) {
 			if (n > 0 && buf[n - 1] != ' ')
 				buf[n++] = ' ';
@@ -101,8 +103,15 @@ const char *db_sql_excerpt(const char *sql, char *buf, size_t len)
 			buf[n++] = *p;
 		}
 	}
+	/* A cut inside a UTF-8 character (Japanese text in SQL) drops the character's start too. */
+	if (((unsigned char)*p & 0xc0) == 0x80) {
+		while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+			n--;
+		if (n > 0 && ((unsigned char)buf[n - 1] & 0x80))
+			n--;
+	}
 	buf[n] = '\0';
-	if (strlen(sql) > n && n + 4 <= len)
+	if (*p)
 		strcpy(buf + n, "...");
 	return buf;
 }
