@@ -2,7 +2,8 @@
  * test_db.c — the store interface (db.h) on both backends: every case runs once on a fresh
  * SQLite file and once on a fresh schema of the PostgreSQL test cluster (the CTest fixture
  * `pg`, whose URL is in the file named by ACD_TEST_PG_URL_FILE; without it the PostgreSQL
- * cases are skipped). Covered: migrations (idempotent, concurrent, version), seeded rows,
+ * cases are skipped). Covered: migrations (idempotent, raced by threads and by processes,
+ * version, a store newer than the program refused), seeded rows,
  * text parameters (NULL, Japanese, quotes, `$` in literals, reordering), results, conflicts,
  * transactions, savepoints, read-only transactions, a pool written by many threads, and the
  * errors a user sees for bad SQL and bad URLs.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -72,7 +74,7 @@ static void pg_admin(const char *sql)
 		fail_msg("test cluster: %s", PQerrorMessage(pg));
 	PQsetNoticeProcessor(pg, pg_quiet, NULL); /* "drop cascades to ..." */
 	PGresult *res = PQexec(pg, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 		fail_msg("%s: %s", sql, PQerrorMessage(pg));
 	PQclear(res);
 	PQfinish(pg);
@@ -257,6 +259,59 @@ static void test_migrations_concurrent_open(void **state)
 	db_close(db);
 }
 
+/* The same race between processes, as two acdd starting over one store would run it. */
+static void test_migrations_two_processes(void **state)
+{
+	struct store *s = store(state);
+	char url[512];
+	fresh_url(s, url, sizeof url);
+	enum { N = 3 };
+	pid_t pids[N];
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct opener o = {.url = url};
+			open_store(&o);
+			if (o.st != ACD_OK)
+				fprintf(stderr, "child %d: %s\n", i, o.msg);
+			_exit(o.st == ACD_OK ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < N; i++) {
+		int status = 0;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(url, 1, &db, &e), ACD_OK);
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM schema_migrations"),
+	                 (long)schema_migrations_count);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM sectors"), 15);
+	db_release(db, c);
+	db_close(db);
+}
+
+/* A store migrated by a newer program is refused rather than run by code that does not know
+ * its schema. */
+static void test_store_newer_than_program(void **state)
+{
+	struct store *s = store(state);
+	struct db_conn *c = db_acquire(s->db);
+	char v[16];
+	snprintf(v, sizeof v, "%zu", schema_migrations_count + 1);
+	const char *p[] = {v};
+	exec_ok(c, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)", p, 1);
+	db_release(s->db, c);
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(s->url, 1, &db, &e), ACD_EDB);
+	assert_null(db);
+	assert_non_null(strstr(e.msg, "newer"));
+}
+
 static void test_seeded_rows(void **state)
 {
 	struct store *s = store(state);
@@ -311,6 +366,14 @@ static void test_parameters(void **state)
 	assert_string_equal(db_rows_get(r, 0, 1), "a");
 	assert_string_equal(db_rows_get(r, 0, 2), "b");
 	db_rows_free(r);
+	/* Every given parameter is used, and every one used is given. */
+	struct acd_error pe = {0};
+	assert_int_equal(db_exec(c, "SELECT $1", p3, 2, NULL, &pe), ACD_EDB);
+	assert_int_equal(
+	        db_exec(c, "SELECT $1, $3", (const char *const[]){"a", "b", "c"}, 3, NULL, &pe),
+	        ACD_EDB);
+	assert_int_equal(db_exec(c, "SELECT $2", p3, 1, NULL, &pe), ACD_EDB);
+	assert_true(pe.msg[0] != '\0');
 	/* NULL parameters are SQL NULL and come back as NULL; integers travel as text. */
 	const char *org[] = {"op1", "operator", "東京電力", "electricity", "1760000000000000"};
 	exec_ok(c, "INSERT INTO orgs (id, kind, name, sector, created_at) VALUES ($1,$2,$3,$4,$5)",
@@ -362,6 +425,39 @@ static void test_rows_and_columns(void **state)
 	db_release(s->db, c);
 }
 
+/* The two idioms the server builds on: a counter bumped and read in one statement (report
+ * numbers R1, R2 ...), and an insert that is a no-op when the row exists (idempotent batches). */
+static void test_returning_and_upsert(void **state)
+{
+	struct store *s = store(state);
+	struct db_conn *c = db_acquire(s->db);
+	const char *n[] = {"report"};
+	exec_ok(c, "INSERT INTO counters (name, value) VALUES ($1, 0)", n, 1);
+	char buf[32];
+	for (int i = 1; i <= 3; i++) {
+		char want[8];
+		snprintf(want, sizeof want, "%d", i);
+		assert_string_equal(scalar(c,
+		                           "UPDATE counters SET value = value + 1 WHERE name = $1"
+		                           " RETURNING value",
+		                           n, 1, buf, sizeof buf),
+		                    want);
+	}
+	const char *p[] = {"batch-1", "first"}, *q[] = {"batch-1", "second"};
+	const char *ins = "INSERT INTO settings (key, value) VALUES ($1, $2)"
+	                  " ON CONFLICT (key) DO NOTHING";
+	long changed = -1;
+	struct acd_error e = {0};
+	assert_int_equal(db_exec(c, ins, p, 2, &changed, &e), ACD_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(db_exec(c, ins, q, 2, &changed, &e), ACD_OK);
+	assert_int_equal(changed, 0);
+	assert_string_equal(
+	        scalar(c, "SELECT value FROM settings WHERE key = $1", p, 1, buf, sizeof buf),
+	        "first");
+	db_release(s->db, c);
+}
+
 /* ---- errors ---- */
 
 static void test_conflict(void **state)
@@ -398,6 +494,25 @@ static void test_conflict(void **state)
 	db_release(s->db, c);
 }
 
+/* True when s is well-formed UTF-8 (continuation bytes where and only where expected). */
+static bool utf8_valid(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int more = *p < 0x80             ? 0
+		           : (*p & 0xe0) == 0xc0 ? 1
+		           : (*p & 0xf0) == 0xe0 ? 2
+		           : (*p & 0xf8) == 0xf0 ? 3
+		                                 : -1;
+		if (more < 0)
+			return false;
+		p++;
+		for (int i = 0; i < more; i++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
 static void test_bad_sql(void **state)
 {
 	struct store *s = store(state);
@@ -410,6 +525,14 @@ static void test_bad_sql(void **state)
 	assert_null(r);
 	assert_non_null(strstr(e.msg, "no_such_table"));
 	assert_false(db_error_is_conflict(c));
+	/* A long statement is cut in the message, never inside a UTF-8 character. */
+	char sql[400] = "SELEC '";
+	for (int i = 0; i < 100; i++)
+		strcat(sql, "あ");
+	strcat(sql, "'");
+	assert_int_equal(db_exec(c, sql, NULL, 0, NULL, &e), ACD_EDB);
+	assert_non_null(strstr(e.msg, "..."));
+	assert_true(utf8_valid(e.msg));
 	/* One statement per db_exec; a script goes through db_exec_script. */
 	assert_int_equal(db_exec(c, "SELECT 1; SELECT 2", NULL, 0, NULL, &e), ACD_EDB);
 	assert_int_equal(
@@ -607,6 +730,25 @@ static void test_sqlite_file_private(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* A PostgreSQL connection the server dropped (restart, administrator) fails the statement
+ * that finds out, and works again for the next one instead of poisoning the pool. */
+static void test_pg_reconnect(void **state)
+{
+	struct store *s = store(state);
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	assert_int_equal(db_open(s->url, 1, &db, &e), ACD_OK);
+	struct db_conn *c = db_acquire(db);
+	char pid[32], sql[96];
+	scalar(c, "SELECT pg_backend_pid()", NULL, 0, pid, sizeof pid);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%s)", pid);
+	pg_admin(sql);
+	assert_int_equal(db_exec(c, "SELECT 1", NULL, 0, NULL, &e), ACD_EDB);
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM sectors"), 15);
+	db_release(db, c);
+	db_close(db);
+}
+
 /* ---- URLs ---- */
 
 static void expect_open_error(const char *url, int nconn, enum acd_status want, const char *needle)
@@ -653,9 +795,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        BOTH(test_migrations_idempotent),
 	        BOTH(test_migrations_concurrent_open),
+	        BOTH(test_migrations_two_processes),
+	        BOTH(test_store_newer_than_program),
 	        BOTH(test_seeded_rows),
 	        BOTH(test_parameters),
 	        BOTH(test_rows_and_columns),
+	        BOTH(test_returning_and_upsert),
 	        BOTH(test_conflict),
 	        BOTH(test_bad_sql),
 	        BOTH(test_commit_rollback),
@@ -664,6 +809,7 @@ int main(void)
 	        BOTH(test_read_transaction),
 	        BOTH(test_pool_concurrent_writers),
 	        cmocka_unit_test_setup_teardown(test_sqlite_file_private, setup_sqlite, teardown),
+	        cmocka_unit_test_setup_teardown(test_pg_reconnect, setup_pg, teardown),
 	        cmocka_unit_test(test_bad_urls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

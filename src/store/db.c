@@ -92,8 +92,10 @@ void db_rows_free(struct db_rows *r)
 const char *db_sql_excerpt(const char *sql, char *buf, size_t len)
 {
 	size_t n = 0;
-	/* Whitespace runs become one space so a multi-line statement fits on the error's line. */
-	for (const char *p = sql; *p && n + 4 < len; p++) {
+	const char *p = sql;
+	/* Whitespace runs become one space so a multi-line statement fits on the error's line;
+	 * 4 bytes stay free for "..." and the NUL. */
+	for (; *p && n + 4 < len; p++) {
 		if (isspace((unsigned char)*p)) {
 			if (n > 0 && buf[n - 1] != ' ')
 				buf[n++] = ' ';
@@ -101,8 +103,15 @@ const char *db_sql_excerpt(const char *sql, char *buf, size_t len)
 			buf[n++] = *p;
 		}
 	}
+	/* A cut inside a UTF-8 character (Japanese text in SQL) drops the character's start too. */
+	if (((unsigned char)*p & 0xc0) == 0x80) {
+		while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+			n--;
+		if (n > 0 && ((unsigned char)buf[n - 1] & 0x80))
+			n--;
+	}
 	buf[n] = '\0';
-	if (strlen(sql) > n && n + 4 <= len)
+	if (*p)
 		strcpy(buf + n, "...");
 	return buf;
 }
@@ -140,6 +149,9 @@ static enum acd_status db_migrate(struct db_conn *c, struct acd_error *e);
 
 enum acd_status db_open(const char *url, int nconn, struct db **out, struct acd_error *e)
 {
+	struct acd_error ignored;
+	if (!e) /* the migration runner reads the message back to prefix it */
+		e = &ignored;
 	*out = NULL;
 	const struct db_backend *be = NULL;
 	const char *target = NULL;
@@ -232,6 +244,7 @@ void db_release(struct db *db, struct db_conn *c)
 
 /* ---- transactions ---- */
 
+/* One transaction per connection at a time; nesting is what savepoints are for. */
 enum acd_status db_begin(struct db_conn *c, enum db_txn kind, struct acd_error *e)
 {
 	if (c->in_txn)

@@ -60,6 +60,7 @@ static enum acd_status pg_connect(struct db_conn *c, const char *url, struct acd
 	return ACD_OK;
 }
 
+/* PQfinish also tells the server, which then ends any transaction left open. */
 static void pg_disconnect(struct db_conn *c)
 {
 	PQfinish(c->handle);
@@ -117,6 +118,7 @@ static enum acd_status pg_copy_rows(PGresult *res, struct db_rows **out, struct 
 	return ACD_OK;
 }
 
+/* One statement through the extended protocol, which also refuses a second statement. */
 static enum acd_status pg_run(struct db_conn *c, const char *sql, const char *const *params, int n,
                               long *changed, struct db_rows **out, struct acd_error *e)
 {
@@ -131,6 +133,7 @@ static enum acd_status pg_run(struct db_conn *c, const char *sql, const char *co
 	return st;
 }
 
+/* The simple protocol runs several statements; PQexec keeps the last result or the error. */
 static enum acd_status pg_script(struct db_conn *c, const char *sql, struct acd_error *e)
 {
 	pg_revive(c);
@@ -140,6 +143,7 @@ static enum acd_status pg_script(struct db_conn *c, const char *sql, struct acd_
 	return st;
 }
 
+/* See the file's comment for why writers take one advisory lock. */
 static enum acd_status pg_begin(struct db_conn *c, enum db_txn kind, struct acd_error *e)
 {
 	if (kind == DB_READ)
@@ -153,6 +157,8 @@ static enum acd_status pg_begin(struct db_conn *c, enum db_txn kind, struct acd_
 	return ACD_OK;
 }
 
+/* COMMIT of a transaction PostgreSQL has aborted answers ROLLBACK without an error; db.c
+ * never gets here with one (it tracks failed statements itself). */
 static enum acd_status pg_end(struct db_conn *c, bool commit, struct acd_error *e)
 {
 	return pg_script(c, commit ? "COMMIT" : "ROLLBACK", e);

@@ -69,6 +69,8 @@ static enum acd_status sqlite_create_private(const char *path, struct acd_error 
 	return ACD_OK;
 }
 
+/* Opens the file and sets the durable settings on this connection (PRAGMAs are per
+ * connection, so every one in the pool runs them). */
 static enum acd_status sqlite_connect(struct db_conn *c, const char *path, struct acd_error *e)
 {
 	if (sqlite_create_private(path, e) != ACD_OK)
@@ -109,6 +111,7 @@ static enum acd_status sqlite_connect(struct db_conn *c, const char *path, struc
 	return ACD_OK;
 }
 
+/* Finalizes the cached statements first: sqlite3_close refuses a handle that still has some. */
 static void sqlite_disconnect(struct db_conn *c)
 {
 	struct sqlite_conn *sc = c->handle;
@@ -184,6 +187,12 @@ static enum acd_status sqlite_bind(sqlite3_stmt *stmt, const char *sql, const ch
 {
 	char ex[96];
 	int count = sqlite3_bind_parameter_count(stmt);
+	/* Each distinct `$k` has its own index, so with every k checked to be in 1..n below,
+	 * count == n means each given parameter is used: PostgreSQL refuses unused ones too. */
+	if (count != n)
+		return acd_fail(e, ACD_EDB,
+		                "store: statement uses %d parameters, %d given (in: %s)", count, n,
+		                db_sql_excerpt(sql, ex, sizeof ex));
 	for (int i = 1; i <= count; i++) {
 		const char *name = sqlite3_bind_parameter_name(stmt, i);
 		char *end = NULL;
@@ -233,6 +242,7 @@ static enum acd_status sqlite_step_all(struct db_conn *c, sqlite3_stmt *stmt, co
 	return ACD_OK;
 }
 
+/* Prepares (or reuses), binds, steps; see db_backend.run. */
 static enum acd_status sqlite_run(struct db_conn *c, const char *sql, const char *const *params,
                                   int n, long *changed, struct db_rows **out, struct acd_error *e)
 {
@@ -251,6 +261,7 @@ static enum acd_status sqlite_run(struct db_conn *c, const char *sql, const char
 	return st;
 }
 
+/* sqlite3_exec runs every statement of the text in turn and stops at the first error. */
 static enum acd_status sqlite_script(struct db_conn *c, const char *sql, struct acd_error *e)
 {
 	struct sqlite_conn *sc = c->handle;
