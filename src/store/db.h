@@ -2,8 +2,8 @@
  * db.h — the one storage interface of acdd and the acd command line, with two backends:
  * SQLite (embedded default, WAL, synchronous=FULL) and PostgreSQL (libpq).
  *
- * SQL is written once, in the dialect both accept, with numbered parameters `$1`, `$2` … (the
- * SQLite backend rewrites them to `?1`, `?2` …). Every parameter and every result value is text
+ * SQL is written once, in the dialect both accept, with numbered parameters `$1`, `$2` … (SQLite
+ * binds them by name, so a `$` inside a string literal is never taken for one). Every parameter and every result value is text
  * (or NULL): integers travel as decimal strings, times as RFC 3339 text or integer microseconds.
  * That keeps the two backends identical to their callers at a cost that does not matter next to
  * an fsync.
