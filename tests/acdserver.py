@@ -107,7 +107,7 @@ class Store:
 class Server:
     """A running acdd over a Store."""
 
-    def __init__(self, store, threads=8, config=None):
+    def __init__(self, store, threads=8, config=None, extra=()):
         self.store = store
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -115,6 +115,7 @@ class Server:
                      f"127.0.0.1:{self.port}", "--threads", str(threads)]
         if config:
             self.args += ["--config", config]
+        self.args += list(extra)
         self.log = store.wd.p(f"acdd-{self.port}.log")
         self.proc = None
         self.start()

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Ingest over real HTTP on both stores (PostgreSQL via ACD_TEST_PG_URL_FILE): the records and
+stats a real acd-sensor run selected under an approval the commission issued through the API
+are posted as signed batches; acdd stores each batch once, serves the records back only to
+analysts with a purpose (audited), sums the stats to the sensor's own, and refuses whole any
+batch with a forged signature, from an unknown sensor, or with a record outside its approval
+(another approval's facility, a claimed direction the addresses contradict, a selector that
+does not match, a time outside the validity or after revocation)."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import acdserver  # noqa: E402
+import acdtest  # noqa: E402
+from acdtest import check  # noqa: E402
+
+APPROVAL = {"kind": "foreign-foreign", "facility": "t-1",
+            "selectors": [{"id": "ALL4", "type": "ip", "value": "0.0.0.0/0"},
+                          {"id": "ALL6", "type": "ip", "value": "::/0"}],
+            "justification": "ingest test", "valid_from": "2020-01-01T00:00:00Z",
+            "valid_until": "2035-12-31T23:59:59Z"}
+
+
+def signed_post(srv, wd, key, sensor, body_obj, raw=None):
+    """Posts a batch signed with `key` (acd approval sign: Ed25519 over the exact bytes)."""
+    data = raw if raw is not None else json.dumps(body_obj).encode()
+    path = wd.p("batch.json")
+    with open(path, "wb") as f:
+        f.write(data)
+    r = subprocess.run([acdtest.ACD, "approval", "sign", "--key", key, path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(path + ".sig") as f:
+        sig = f.read().strip()
+    return srv.request("POST", "/api/v1/ingest", None, raw=data,
+                       headers={"X-ACD-Sensor": sensor, "X-ACD-Signature": sig})
+
+
+def issue(srv, analyst, com, body):
+    st, r = srv.post("/api/v1/approvals", analyst, body)
+    assert st == 201, r
+    st, d = srv.post(f"/api/v1/approvals/{r['id']}/decision", com, {"decision": "approve"})
+    assert st == 200, d
+    st, doc = srv.get(f"/api/v1/approvals/{r['id']}/document", analyst)
+    return r["id"], doc
+
+
+def sensor_run(wd, backend, doc, keys):
+    """Runs the real sensor over the sample pcap with the issued approval; returns its lines."""
+    name = wd.p(f"apr-{backend}.json")
+    with open(name, "w") as f:
+        f.write(doc["json"])
+    with open(name + ".sig", "w") as f:
+        f.write(doc["sig"] + "\n")
+    ckey = wd.p(f"commission-{backend}.pub")
+    with open(ckey, "w") as f:
+        f.write(keys["commission"] + "\n")
+    pcap = acdtest.gen(wd, "sample", name=f"sample-{backend}.pcap")
+    out = wd.p(f"out-{backend}")
+    r = acdtest.sensor(wd, out, [name], [pcap], ckey=ckey)
+    assert r.returncode == 0, r.stderr
+    return acdtest.records(out), acdtest.stats(out)
+
+
+def refusals(srv, wd, key, other_key, records, stats, aid, store):
+    before = store.sql("SELECT COUNT(*) FROM records").strip()
+    base = {"batch": "t-1:bad-0", "sensor": "t-1", "records": records[:3], "stats": []}
+    st, e = signed_post(srv, wd, other_key, "t-1", base)
+    check(st == 401 and e["field"] == "signature", f"forged signature: {st} {e}")
+    st, e = signed_post(srv, wd, key, "t-9", dict(base, sensor="t-9", batch="t-9:x"))
+    check(st == 401 and e["field"] == "sensor", f"unknown sensor: {st} {e}")
+    st, e = signed_post(srv, wd, key, "t-1", None, raw=b'{"batch": "t-1:x", ')
+    check(st == 400, f"malformed batch: {st} {e}")
+
+    def tampered(i, **change):
+        recs = [dict(r) for r in records[:3]]
+        recs[i].update(change)
+        return dict(base, batch=f"t-1:bad-{len(change)}-{i}-{list(change)[0]}", records=recs)
+
+    cases = [
+        ("a domestic address with a foreign-foreign claim", tampered(1, dst="133.1.2.3"),
+         "direction"),
+        ("an approval it does not name", tampered(2, approval="APR-1999-0001"),
+         "not an approval"),
+        ("a selector the approval lacks", tampered(0, selectors=["S9"]), "not a selector"),
+        ("a record time before the validity", tampered(0, first="2019-01-01T00:00:00Z"),
+         "validity"),
+        ("another sensor's record", tampered(0, sensor="t-2"), "from sensor"),
+        ("a missing key", {**base, "batch": "t-1:nokey",
+                           "records": [{k: v for k, v in records[0].items() if k != "app"}]},
+         "app"),
+        ("a stats line of another sensor", {**base, "batch": "t-1:badstats",
+                                            "stats": [dict(stats[0], sensor="t-2")]},
+         "from sensor"),
+    ]
+    for what, body, word in cases:
+        st, e = signed_post(srv, wd, key, "t-1", body)
+        check(st in (400, 403) and word in e.get("message", "") and e.get("field"),
+              f"refused whole: {what}: {st} {e}")
+    check(store.sql("SELECT COUNT(*) FROM records").strip() == before,
+          "refused batches store nothing")
+    check(store.sql("SELECT COUNT(*) FROM ingest_batches WHERE id LIKE 't-1:bad%' OR "
+                    "id LIKE 't-1:no%'").strip() == "0", "refused batch ids are not taken")
+
+
+def main():
+    with acdtest.Workdir("api-ingest") as wd:
+        key = wd.p("sensor")
+        pub = acdtest.keygen(key)
+        other = wd.p("other")
+        acdtest.keygen(other)
+        with open(pub) as f:
+            pk = f.read().strip()
+        for backend in acdserver.BACKENDS:
+            store = acdserver.Store(wd, backend, "ingest")
+            srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+            try:
+                analyst = store.user("analyst", "nco")
+                a2 = store.user("analyst", "nco", name="second")
+                com = store.user("commission", "commission")
+                check(srv.post("/api/v1/sensors", store.admin,
+                               {"id": "t-1", "facility": "t-1", "public_key": pk})[0] == 201,
+                      "sensor registered")
+                _, keys = srv.get("/api/v1/keys")
+                aid, doc = issue(srv, analyst, com, APPROVAL)
+                records, stats = sensor_run(wd, backend, doc, keys)
+                check(len(records) > 50, f"the sensor selected records ({len(records)})")
+                refusals(srv, wd, key, other, records, stats, aid, store)
+
+                half = len(records) // 2
+                batches = [{"batch": "t-1:0001", "sensor": "t-1", "records": records[:half],
+                            "stats": []},
+                           {"batch": "t-1:0002", "sensor": "t-1", "records": records[half:],
+                            "stats": stats}]
+                for b in batches:
+                    st, r = signed_post(srv, wd, key, "t-1", b)
+                    check(st == 200 and r["duplicate"] is False and
+                          r["records"] == len(b["records"]), f"batch stored: {st} {r}")
+                st, r = signed_post(srv, wd, key, "t-1", batches[0])
+                check(st == 200 and r["duplicate"] is True, f"a repeated batch: {st} {r}")
+                check(int(store.sql("SELECT COUNT(*) FROM records").strip()) == len(records),
+                      "each record stored once")
+                check(store.sql("SELECT DISTINCT label FROM records").strip() ==
+                      "selected-communications-information", "stored records carry the label")
+
+                # Reading back: analysts only, with a purpose, paged, audited.
+                got, after = [], None
+                while True:
+                    st, page = srv.get(acdserver.query("/api/v1/records", approval=aid,
+                                                       purpose="correlate C2 campaign X",
+                                                       limit=40, after=after), analyst)
+                    check(st == 200, f"records page: {st} {page}")
+                    got += page["items"]
+                    after = page["next"]
+                    if not after:
+                        break
+                key_of = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+                check(sorted(map(key_of, got)) == sorted(map(key_of, records)),
+                      f"records read back equal the sensor's ({len(got)} of {len(records)})")
+                st, e = srv.get(acdserver.query("/api/v1/records", approval=aid), analyst)
+                check(st == 400 and e["field"] == "purpose", f"a read needs a purpose: {e}")
+                check(srv.get(acdserver.query("/api/v1/records", approval=aid, purpose="x"),
+                              com)[0] == 403, "the commission reads no record contents")
+                reads = store.sql("SELECT purpose FROM audit_log WHERE action = 'records.read'")
+                check(reads.count("correlate C2 campaign X") == len(got) // 40 + 1,
+                      f"every page read is audited with its purpose: {reads!r}")
+
+                # Stats: the commission inspects the sums, equal to the sensor's own.
+                st, s = srv.get(acdserver.query("/api/v1/stats", approval=aid), com)
+                mine = [x for x in stats if x["approval"] == aid]
+                for k in ("packets_in_scope", "packets_selected", "packets_discarded",
+                          "flows_selected"):
+                    check(st == 200 and s.get(k) == sum(x[k] for x in mine),
+                          f"stats {k}: {s.get(k)} vs the sensor's {sum(x[k] for x in mine)}")
+
+                # Revocation: records after it are refused; records from before still stored.
+                st, rev = srv.post(f"/api/v1/approvals/{aid}/revoke", com, {"reason": "done"})
+                late = dict(records[0], id="t-1:999999999999", first="2030-01-01T00:00:00Z",
+                            last="2030-01-01T00:00:01Z")
+                st, e = signed_post(srv, wd, key, "t-1", {"batch": "t-1:late", "sensor": "t-1",
+                                                           "records": [late], "stats": []})
+                check(st == 403 and "revoked" in e["message"], f"after revocation: {st} {e}")
+                early = dict(records[0], id="t-1:999999999998")
+                st, e = signed_post(srv, wd, key, "t-1", {"batch": "t-1:early", "sensor": "t-1",
+                                                           "records": [early], "stats": []})
+                check(st == 200, f"a record from before the revocation, delivered late: {st} {e}")
+            finally:
+                check(srv.stop() == 0, f"{backend}: clean stop")
+            rc, verdict, err = store.audit_verify()
+            check(rc == 0, f"{backend}: audit intact: {verdict} {err}")
+    acdtest.finish("test_api_ingest", "signed batches stored once, records read back with a "
+                   "purpose, stats summed, refusals whole, on both stores")
+
+
+if __name__ == "__main__":
+    main()
