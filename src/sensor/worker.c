@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "capture.h"
 #include "decode.h"
 #include "log.h"
 #include "record.h"
@@ -511,12 +512,12 @@ void *worker_run_files(void *arg)
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
-		pcap_t *h = pcap_open_offline_with_tstamp_precision(
-		        sn->inputs[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-		if (!h) {
+		struct capture_file cf;
+		if (capture_open_file(sn->inputs[i], &cf, errbuf) != ACD_OK) {
 			sensor_input_error(sn, "%s: %s", sn->inputs[i], errbuf);
 			break;
 		}
+		pcap_t *h = cf.pcap;
 		int dlt = pcap_datalink(h);
 		struct pcap_pkthdr *hdr;
 		const u_char *data;
@@ -528,10 +529,10 @@ void *worker_run_files(void *arg)
 			sensor_input_error(sn, "%s: after packet %llu: %s", sn->inputs[i],
 			                   (unsigned long long)(w->packets_read - before),
 			                   pcap_geterr(h));
-			pcap_close(h);
+			capture_close_file(&cf);
 			break;
 		}
-		pcap_close(h);
+		capture_close_file(&cf);
 	}
 	worker_finish(w);
 	atomic_fetch_add(&sn->workers_done, 1);
