@@ -287,10 +287,14 @@ static void extract_names(struct hit_ctx *c, const struct packet *p, bool revers
 			name_seen(c, NAME_DNS, name);
 		break;
 	case APP_TLS:
-		if (!reverse &&
-		    tls_client_hello(p->payload, p->payload_len, name, sizeof name, ja3)) {
+		/* JA3 is kept only for a selected flow: its digest is made only for one, or for
+		 * the one this very ClientHello's SNI selects (parsed again then, rarely). */
+		if (!reverse && tls_client_hello(p->payload, p->payload_len, name, sizeof name,
+		                                 f->sel ? ja3 : NULL)) {
+			bool had_sel = f->sel != NULL;
 			name_seen(c, NAME_TLS, name);
-			if (f->sel && !f->sel->ja3[0])
+			if (f->sel && !f->sel->ja3[0] &&
+			    (had_sel || tls_client_hello(p->payload, p->payload_len, NULL, 0, ja3)))
 				memcpy(f->sel->ja3, ja3, sizeof ja3);
 		}
 		break;
