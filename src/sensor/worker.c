@@ -451,7 +451,7 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 		}
 		return;
 	}
-	if (!owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
+	if (sn->threads > 1 && !owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
 		return;
 	bool sd = prefix_table_is_domestic(sn->prefixes, &p.src);
 	bool dd = prefix_table_is_domestic(sn->prefixes, &p.dst);
