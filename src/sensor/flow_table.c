@@ -122,10 +122,10 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
 {
 	for (uint32_t i = bucket_first(t, hash); i != FLOW_NONE; i = t->pool[i].next) {
 		struct flow *f = &t->pool[i];
+		/* The counters line comes next: load it alongside the key line, not after it. */
+		__builtin_prefetch(&f->packets, 1);
 		if (f->hash != hash || f->key.proto != proto)
 			continue;
-		/* The counters line is next: start loading it while the key is compared. */
-		__builtin_prefetch(&f->packets, 1);
 		if (f->key.sport == sport && f->key.dport == dport && addr_eq(&f->key.src, src) &&
 		    addr_eq(&f->key.dst, dst)) {
 			*reverse = false;
