@@ -8,10 +8,12 @@
 
 #include "log.h"
 #include "packet.h"
+#include "slab.h"
 
-bool record_hit(struct flow *f, uint16_t ap, uint16_t sel, int field, const char *name)
+bool record_hit(struct flow *f, struct slab *sels, uint16_t ap, uint16_t sel, int field,
+                const char *name)
 {
-	if (!f->sel && !(f->sel = calloc(1, sizeof *f->sel)))
+	if (!f->sel && !(f->sel = slab_alloc(sels)))
 		return false;
 	struct flow_sel *s = f->sel;
 	for (size_t i = 0; i < s->nhits; i++)
@@ -39,13 +41,14 @@ void record_seen_name(struct flow *f, enum name_field field, const char *name)
 		snprintf(f->sel->name[field], sizeof f->sel->name[field], "%s", name);
 }
 
-void record_free(struct flow *f)
+void record_free(struct flow *f, struct slab *sels)
 {
 	if (!f->sel)
 		return;
+	if (f->sel->hits)
+		sodium_memzero(f->sel->hits, f->sel->cap * sizeof *f->sel->hits);
 	free(f->sel->hits);
-	sodium_memzero(f->sel, sizeof *f->sel);
-	free(f->sel);
+	slab_free(sels, f->sel); /* wipes it */
 	f->sel = NULL;
 }
 

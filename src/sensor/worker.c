@@ -46,6 +46,8 @@ bool worker_init(struct worker *w, struct sensor *sn, int id)
 		return false;
 	if (sn->sel.matcher && !(w->scratch = matcher_scratch_new(sn->sel.matcher)))
 		return false;
+	slab_init(&w->streams, matcher_stream_block(sn->sel.matcher));
+	slab_init(&w->sels, sizeof(struct flow_sel));
 	return true;
 }
 
@@ -54,6 +56,8 @@ void worker_destroy(struct worker *w)
 	flow_table_destroy(&w->flows);
 	frag_table_destroy(&w->frags);
 	matcher_scratch_free(w->scratch);
+	slab_destroy(&w->streams);
+	slab_destroy(&w->sels);
 	linebuf_free(&w->records);
 }
 
@@ -63,7 +67,7 @@ static void select_flow(struct hit_ctx *c, size_t ap, size_t sel)
 {
 	if (!(c->live >> ap & 1))
 		return;
-	if (record_hit(c->f, (uint16_t)ap, (uint16_t)sel, c->field, c->name))
+	if (record_hit(c->f, &c->w->sels, (uint16_t)ap, (uint16_t)sel, c->field, c->name))
 		c->f->selected |= 1ull << ap;
 }
 
@@ -124,7 +128,7 @@ static void end_flow(struct worker *w, struct flow *f)
 	flush_segment(w, f);
 	matcher_stream_close(f->hs[0]);
 	matcher_stream_close(f->hs[1]);
-	record_free(f);
+	record_free(f, &w->sels);
 	flow_table_remove(&w->flows, f);
 }
 
@@ -515,6 +519,7 @@ void *worker_run_files(void *arg)
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
+	matcher_thread_slab(&w->streams);
 	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
 		struct capture_file cf;
 		if (capture_open_file(sn->inputs[i], &cf, errbuf) != ACD_OK) {
@@ -539,6 +544,7 @@ void *worker_run_files(void *arg)
 		capture_close_file(&cf);
 	}
 	worker_finish(w);
+	matcher_thread_slab(NULL);
 	atomic_fetch_add(&sn->workers_done, 1);
 	pthread_kill(sn->main_thread, SIGUSR1);
 	return NULL;
@@ -555,6 +561,7 @@ void *worker_run_live(void *arg)
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	pcap_t *h = sn->live[w->id];
+	matcher_thread_slab(&w->streams);
 	/* Every worker starts its clock at the same moment, so all of them report every
 	 * statistics interval and the merger can close each one. */
 	advance(w, sn->start_time, true);
@@ -569,6 +576,7 @@ void *worker_run_live(void *arg)
 	}
 	w->now = w->now > time_now() ? w->now : time_now();
 	worker_finish(w);
+	matcher_thread_slab(NULL);
 	atomic_fetch_add(&sn->workers_done, 1);
 	pthread_kill(sn->main_thread, SIGUSR1);
 	return NULL;
