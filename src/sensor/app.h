@@ -56,7 +56,8 @@ bool dns_query_name(const uint8_t *p, uint32_t len, bool tcp, char *out, size_t 
  * (MD5 of the JA3 string, empty when the ClientHello is not complete in these bytes; GREASE
  * values are left out of JA3 as its definition says). False when the bytes are not a
  * ClientHello at all. A ClientHello cut short by the segment still yields the SNI when the
- * server_name extension lies inside the bytes given. */
+ * server_name extension lies inside the bytes given. `ja3_hex` may be NULL: the digest (the
+ * costly part) is then not computed. */
 bool tls_client_hello(const uint8_t *p, uint32_t len, char *sni, size_t snilen,
                       char ja3_hex[APP_JA3_HEX]);
 

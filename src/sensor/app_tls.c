@@ -356,7 +356,8 @@ bool tls_client_hello(const uint8_t *p, uint32_t len, char *sni, size_t snilen,
 		snilen = 1;
 	}
 	sni[0] = '\0';
-	ja3_hex[0] = '\0';
+	if (ja3_hex)
+		ja3_hex[0] = '\0';
 	struct hs_stream s;
 	if (!hs_collect(&s, p, len) || s.avail < 4 || hs_byte(&s, 0) != TLS_HS_CLIENT_HELLO)
 		return false;
@@ -371,7 +372,7 @@ bool tls_client_hello(const uint8_t *p, uint32_t len, char *sni, size_t snilen,
 		sni[0] = '\0';
 		return false;
 	}
-	if (r == NEED_OK && sp.end <= s.avail)
+	if (ja3_hex && r == NEED_OK && sp.end <= s.avail)
 		ja3_digest(&s, &hl, ja3_hex);
 	return true;
 }

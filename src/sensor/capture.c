@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +29,40 @@ enum acd_status capture_check_file(const char *path, struct acd_error *e)
 	enum acd_status st = check_link(h, path, e);
 	pcap_close(h);
 	return st;
+}
+
+enum acd_status capture_open_file(const char *path, struct capture_file *cf, char *errbuf)
+{
+	cf->pcap = NULL;
+	cf->buf = malloc(CAPTURE_FILE_BUFFER);
+	FILE *fp = cf->buf ? fopen(path, "rb") : NULL;
+	if (!fp) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s",
+		         cf->buf ? strerror(errno) : "out of memory");
+		free(cf->buf);
+		cf->buf = NULL;
+		return ACD_EINPUT;
+	}
+	/* glibc ignores the size when it is to allocate the buffer itself: pass our own. */
+	setvbuf(fp, cf->buf, _IOFBF, CAPTURE_FILE_BUFFER);
+	cf->pcap =
+	        pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (!cf->pcap) {
+		fclose(fp); /* libpcap leaves a FILE it could not use to its caller */
+		free(cf->buf);
+		cf->buf = NULL;
+		return ACD_EINPUT;
+	}
+	return ACD_OK;
+}
+
+void capture_close_file(struct capture_file *cf)
+{
+	if (cf->pcap)
+		pcap_close(cf->pcap); /* closes the FILE, which stops using the buffer */
+	free(cf->buf);
+	cf->pcap = NULL;
+	cf->buf = NULL;
 }
 
 static pcap_t *open_one(const char *iface, struct acd_error *e)

@@ -122,21 +122,26 @@ void exporter_close(struct exporter *x)
 	pthread_mutex_destroy(&x->lock);
 }
 
-void linebuf_add(struct linebuf *b, const char *line, size_t len)
+void linebuf_append(struct linebuf *b, const char *p, size_t len)
 {
-	if (b->len + len + 1 > b->cap) {
+	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + len + 1)
+		while (cap < b->len + len)
 			cap *= 2;
-		char *p = realloc(b->data, cap);
-		if (!p)
+		char *q = realloc(b->data, cap);
+		if (!q)
 			fatalx(1, "out of memory for output lines");
-		b->data = p;
+		b->data = q;
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, line, len);
+	memcpy(b->data + b->len, p, len);
 	b->len += len;
-	b->data[b->len++] = '\n';
+}
+
+void linebuf_add(struct linebuf *b, const char *line, size_t len)
+{
+	linebuf_append(b, line, len);
+	linebuf_append(b, "\n", 1);
 }
 
 void linebuf_free(struct linebuf *b)

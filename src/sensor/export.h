@@ -36,6 +36,9 @@ void exporter_sync(struct exporter *x);
 
 /* Appends one line (a '\n' is added). */
 void linebuf_add(struct linebuf *b, const char *line, size_t len);
+/* Appends bytes as they are: a line built in pieces, which must end with '\n' before the
+ * buffer is handed to the exporter (only complete lines are ever written). */
+void linebuf_append(struct linebuf *b, const char *p, size_t len);
 void linebuf_free(struct linebuf *b);
 
 #endif

@@ -1,10 +1,48 @@
 /* flow_table.c — see flow_table.h. Indices, not pointers, link the lists: half the size. */
 #include "flow_table.h"
 
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define IDX(t, f) ((uint32_t)((f) - (t)->pool))
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* The hot half of an entry is exactly cache lines 0 and 1. */
+_Static_assert(offsetof(struct flow, packets) == 64, "flow: counters start cache line 1");
+_Static_assert(offsetof(struct flow, act_prev) == 128, "flow: cold part starts at line 2");
+_Static_assert(sizeof(struct flow) == 256, "flow: one entry is four cache lines");
+
+/* Zeroed anonymous memory, aligned to and advised for transparent huge pages when it is big
+ * enough for them; pages cost memory only once touched. *mapped gets the size to unmap. */
+static void *map_zeroed(size_t size, size_t *mapped)
+{
+	size_t align = size >= HUGE_PAGE ? HUGE_PAGE : 0;
+	size_t len = size + align;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (!align) {
+		*mapped = len;
+		return p;
+	}
+	/* Trim to a huge-page aligned start; the kernel backs such a range with 2 MiB pages. */
+	char *start = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	if (start > p)
+		munmap(p, (size_t)(start - p));
+	size_t tail = (size_t)(p + len - (start + size));
+	if (tail)
+		munmap(start + size, tail);
+	madvise(start, size, MADV_HUGEPAGE); /* a hint: without THP it is plain pages */
+	*mapped = size;
+	return start;
+}
+
+static void unmap(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
 
 bool flow_table_init(struct flow_table *t, uint32_t capacity)
 {
@@ -12,27 +50,33 @@ bool flow_table_init(struct flow_table *t, uint32_t capacity)
 	uint32_t nb = 1024;
 	while (nb < capacity && nb < (1u << 30))
 		nb <<= 1;
-	/* calloc of this size is an mmap: pages cost memory only once a flow lands on them. */
-	t->pool = calloc(capacity, sizeof *t->pool);
-	t->buckets = malloc((size_t)nb * sizeof *t->buckets);
-	if (!t->pool || !t->buckets) {
+	uint32_t nr = 1024;
+	while (nr < 2 * (uint64_t)capacity && nr < (1u << 31))
+		nr <<= 1;
+	t->pool = map_zeroed((size_t)capacity * sizeof *t->pool, &t->pool_bytes);
+	t->buckets = map_zeroed((size_t)nb * sizeof *t->buckets, &t->bucket_bytes);
+	t->ring = map_zeroed((size_t)nr * sizeof *t->ring, &t->ring_bytes);
+	if (!t->pool || !t->buckets || !t->ring) {
 		flow_table_destroy(t);
 		return false;
 	}
-	memset(t->buckets, 0xff, (size_t)nb * sizeof *t->buckets);
+	/* Bucket b holds 1 + the index of its first entry, so zero pages are empty buckets. */
 	t->bucket_mask = nb - 1;
+	t->ring_mask = nr - 1;
 	t->capacity = capacity;
 	t->free_head = FLOW_NONE;
-	t->lru_head = t->lru_tail = t->act_head = t->act_tail = FLOW_NONE;
+	t->act_head = t->act_tail = FLOW_NONE;
 	return true;
 }
 
 void flow_table_destroy(struct flow_table *t)
 {
-	free(t->pool);
-	free(t->buckets);
+	unmap(t->pool, t->pool_bytes);
+	unmap(t->buckets, t->bucket_bytes);
+	unmap(t->ring, t->ring_bytes);
 	t->pool = NULL;
 	t->buckets = NULL;
+	t->ring = NULL;
 }
 
 static inline uint64_t mix64(uint64_t x)
@@ -66,12 +110,20 @@ static inline bool addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* Buckets store index + 1 so that the zero pages of a fresh mapping read as empty. */
+static inline uint32_t bucket_first(const struct flow_table *t, uint32_t hash)
+{
+	return t->buckets[hash & t->bucket_mask] - 1;
+}
+
 struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct ip_addr *src,
                              const struct ip_addr *dst, uint16_t sport, uint16_t dport,
                              uint8_t proto, bool *reverse)
 {
-	for (uint32_t i = t->buckets[hash & t->bucket_mask]; i != FLOW_NONE; i = t->pool[i].next) {
+	for (uint32_t i = bucket_first(t, hash); i != FLOW_NONE; i = t->pool[i].next) {
 		struct flow *f = &t->pool[i];
+		/* The counters line comes next: load it alongside the key line, not after it. */
+		__builtin_prefetch(&f->packets, 1);
 		if (f->hash != hash || f->key.proto != proto)
 			continue;
 		if (f->key.sport == sport && f->key.dport == dport && addr_eq(&f->key.src, src) &&
@@ -88,40 +140,65 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
 	return NULL;
 }
 
-/* Doubly linked lists through two index pairs in the flow; `which` picks the pair. */
-static void list_unlink(struct flow_table *t, struct flow *f, bool act)
+/* ---- last-packet order: the ring ------------------------------------------------------- */
+
+static inline bool ring_live(const struct flow_table *t, uint64_t pos)
 {
-	uint32_t *head = act ? &t->act_head : &t->lru_head,
-	         *tail = act ? &t->act_tail : &t->lru_tail;
-	uint32_t prev = act ? f->act_prev : f->lru_prev, next = act ? f->act_next : f->lru_next;
-	if (prev != FLOW_NONE)
-		*(act ? &t->pool[prev].act_next : &t->pool[prev].lru_next) = next;
-	else
-		*head = next;
-	if (next != FLOW_NONE)
-		*(act ? &t->pool[next].act_prev : &t->pool[next].lru_prev) = prev;
-	else
-		*tail = prev;
+	uint32_t slot = (uint32_t)(pos & t->ring_mask);
+	return t->pool[t->ring[slot]].qslot == slot;
 }
 
-static void list_append(struct flow_table *t, struct flow *f, bool act)
+/* Squeezes the stale entries out of a full ring, keeping the order of the live ones. */
+static void ring_compact(struct flow_table *t)
+{
+	uint64_t w = t->ring_head;
+	for (uint64_t r = t->ring_head; r != t->ring_tail; r++) {
+		if (!ring_live(t, r))
+			continue;
+		uint32_t idx = t->ring[r & t->ring_mask];
+		t->ring[w & t->ring_mask] = idx;
+		t->pool[idx].qslot = (uint32_t)(w & t->ring_mask);
+		w++;
+	}
+	t->ring_tail = w;
+}
+
+static void ring_append(struct flow_table *t, struct flow *f)
+{
+	if (t->ring_tail - t->ring_head == (uint64_t)t->ring_mask + 1)
+		ring_compact(t);
+	uint32_t slot = (uint32_t)(t->ring_tail++ & t->ring_mask);
+	t->ring[slot] = IDX(t, f);
+	f->qslot = slot;
+}
+
+/* ---- segment order: a doubly linked list ----------------------------------------------- */
+
+static void act_unlink(struct flow_table *t, struct flow *f)
+{
+	if (f->act_prev != FLOW_NONE)
+		t->pool[f->act_prev].act_next = f->act_next;
+	else
+		t->act_head = f->act_next;
+	if (f->act_next != FLOW_NONE)
+		t->pool[f->act_next].act_prev = f->act_prev;
+	else
+		t->act_tail = f->act_prev;
+}
+
+static void act_append(struct flow_table *t, struct flow *f)
 {
 	uint32_t idx = IDX(t, f);
-	uint32_t *head = act ? &t->act_head : &t->lru_head,
-	         *tail = act ? &t->act_tail : &t->lru_tail;
-	if (act) {
-		f->act_prev = *tail;
-		f->act_next = FLOW_NONE;
-	} else {
-		f->lru_prev = *tail;
-		f->lru_next = FLOW_NONE;
-	}
-	if (*tail != FLOW_NONE)
-		*(act ? &t->pool[*tail].act_next : &t->pool[*tail].lru_next) = idx;
+	f->act_prev = t->act_tail;
+	f->act_next = FLOW_NONE;
+	if (t->act_tail != FLOW_NONE)
+		t->pool[t->act_tail].act_next = idx;
 	else
-		*head = idx;
-	*tail = idx;
+		t->act_head = idx;
+	t->act_tail = idx;
 }
+
+/* ---- entries ---------------------------------------------------------------------------- */
 
 struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct flow_key *key)
 {
@@ -135,13 +212,13 @@ struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct
 		return NULL;
 	}
 	struct flow *f = &t->pool[idx];
-	memset(f, 0, sizeof *f);
+	/* A free entry is all zero but for its free-list link (next) and qslot. */
 	f->key = *key;
 	f->hash = hash;
-	f->next = t->buckets[hash & t->bucket_mask];
-	t->buckets[hash & t->bucket_mask] = idx;
-	list_append(t, f, false);
-	list_append(t, f, true);
+	f->next = bucket_first(t, hash);
+	t->buckets[hash & t->bucket_mask] = idx + 1;
+	ring_append(t, f);
+	act_append(t, f);
 	return f;
 }
 
@@ -149,34 +226,41 @@ void flow_table_remove(struct flow_table *t, struct flow *f)
 {
 	uint32_t idx = IDX(t, f);
 	uint32_t *p = &t->buckets[f->hash & t->bucket_mask];
-	while (*p != idx)
-		p = &t->pool[*p].next;
-	*p = f->next;
-	list_unlink(t, f, false);
-	list_unlink(t, f, true);
-	/* Nothing of a finished flow stays behind in the pool. */
+	if (*p == idx + 1) {
+		*p = f->next + 1;
+	} else {
+		uint32_t i = *p - 1;
+		while (t->pool[i].next != idx)
+			i = t->pool[i].next;
+		t->pool[i].next = f->next;
+	}
+	act_unlink(t, f);
+	/* Nothing of a finished flow stays behind in the pool; its ring entries go stale. */
 	memset(f, 0, sizeof *f);
+	f->qslot = FLOW_NONE;
 	f->next = t->free_head;
 	t->free_head = idx;
 }
 
 void flow_table_touch(struct flow_table *t, struct flow *f)
 {
-	if (t->lru_tail == IDX(t, f))
-		return;
-	list_unlink(t, f, false);
-	list_append(t, f, false);
+	if (t->ring_tail != t->ring_head && f->qslot == ((t->ring_tail - 1) & t->ring_mask))
+		return; /* already the youngest */
+	ring_append(t, f);
 }
 
 void flow_table_restart_segment(struct flow_table *t, struct flow *f)
 {
-	list_unlink(t, f, true);
-	list_append(t, f, true);
+	act_unlink(t, f);
+	act_append(t, f);
 }
 
 struct flow *flow_table_oldest(struct flow_table *t)
 {
-	return t->lru_head == FLOW_NONE ? NULL : &t->pool[t->lru_head];
+	for (; t->ring_head != t->ring_tail; t->ring_head++)
+		if (ring_live(t, t->ring_head))
+			return &t->pool[t->ring[t->ring_head & t->ring_mask]];
+	return NULL;
 }
 
 struct flow *flow_table_oldest_segment(struct flow_table *t)
@@ -186,10 +270,8 @@ struct flow *flow_table_oldest_segment(struct flow_table *t)
 
 void flow_table_each(struct flow_table *t, void (*visit)(struct flow *f, void *ctx), void *ctx)
 {
-	uint32_t i = t->lru_head;
-	while (i != FLOW_NONE) {
-		uint32_t next = t->pool[i].lru_next;
-		visit(&t->pool[i], ctx);
-		i = next;
-	}
+	/* Entries past `used` were never handed out; below it a free one has no ring slot. */
+	for (uint32_t i = 0; i < t->used; i++)
+		if (t->pool[i].qslot != FLOW_NONE)
+			visit(&t->pool[i], ctx);
 }

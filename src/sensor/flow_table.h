@@ -1,10 +1,30 @@
 /*
  * flow_table.h — the flows one worker thread is following, in bounded memory.
  *
- * A fixed pool of `max_flows` entries allocated once at start (pages are touched only as
- * flows arrive), a chained hash index over it, and two intrusive lists: by last packet (for
- * idle expiry and for eviction when the pool is full) and by segment start (for the active
- * timeout). Lookup, insert, touch and removal are O(1); memory never grows with the input.
+ * Parts, all allocated once at start and backed by memory only as flows arrive:
+ *  - a pool of `capacity` entries of 256 bytes, aligned so that an entry's first 128 bytes
+ *    (what every packet reads and writes: key, hash chain, counters, times) are two whole
+ *    cache lines and the rest (TCP sequence state, matcher streams, record fields, segment
+ *    list) sits in two other lines that only payload packets and selected flows touch;
+ *  - a chained hash index of at least `capacity` buckets (load <= 1, chains ~1 long), so a
+ *    lookup is one bucket read and one entry read;
+ *  - the last-packet order as a FIFO ring of entry indices: touching a flow appends its
+ *    index (a sequential write) instead of unlinking it from a list (two random writes per
+ *    packet); the entry remembers the ring slot of its newest appearance, and older
+ *    appearances are skipped as stale when they reach the head. The ring holds at least twice
+ *    `capacity` slots; when it fills, the stale appearances are squeezed out in place (at
+ *    most one live one per flow, so at least half the ring comes free: amortised O(1));
+ *  - the segment-start order (for the active timeout) as a doubly linked list through the
+ *    cold part, changed only when a flow starts, restarts a segment or ends.
+ * The pool, the index and the ring are asked for transparent huge pages: the bench's 150,000
+ * flows are read in random order, and with 4 KiB pages nearly every packet also missed the
+ * TLB. Lookup, insert, touch and removal are O(1); memory never grows with the input.
+ *
+ * Invariants: a flow in use is in exactly one hash chain and in the segment list, and its
+ * `qslot` names a ring slot holding its index; a free entry has qslot == FLOW_NONE and is
+ * all zero otherwise (nothing of a finished flow stays behind in the pool). The order of
+ * flow_table_oldest() is exactly that of a list where every touch moved the flow to the
+ * young end.
  *
  * A flow is keyed by its initiator's view (the side that sent the first packet seen); the
  * lookup matches both orientations and says which one the packet has. Until a flow is
@@ -45,27 +65,30 @@ struct tcp_dir {
 #define FLOW_NONE UINT32_MAX
 
 struct flow {
+	/* Cache line 0: what a lookup compares and every packet updates. */
 	struct flow_key key;
 	uint32_t hash;
-	uint32_t next;               /* hash chain */
-	uint32_t lru_prev, lru_next; /* by last packet, oldest first */
-	uint32_t act_prev, act_next; /* by segment start, oldest first */
-	acd_time first, last;        /* packet times of this record segment */
-	acd_time seen_at;            /* the worker's clock at the last packet (monotonic) */
-	acd_time seg_at;             /* the worker's clock when this segment started */
-	uint64_t ordinal;            /* input position of the segment's first packet (record id) */
-	uint64_t packets, bytes, rpackets, rbytes;
-	uint64_t in_scope; /* approvals whose kind bounds admit this flow (bit per approval) */
-	uint64_t selected; /* approvals that selected it */
+	uint32_t next;  /* hash chain */
+	uint32_t qslot; /* ring slot of this flow's newest last-packet entry; FLOW_NONE if free */
 	uint8_t tcp_flags;
 	uint8_t app;       /* enum app_proto */
 	uint8_t direction; /* enum flow_direction, initiator's view */
 	bool has_icmp;
+	acd_time seen_at; /* the worker's clock at the last packet (monotonic) */
+	/* Cache line 1: counters and times of this record segment. */
+	uint64_t packets, bytes, rpackets, rbytes;
+	acd_time first, last; /* packet times of this record segment */
+	uint64_t in_scope;    /* approvals whose kind bounds admit this flow (bit per approval) */
+	uint64_t selected;    /* approvals that selected it */
+	/* Cache lines 2-3: touched by payload packets, selected flows and segment changes. */
+	uint32_t act_prev, act_next; /* by segment start, oldest first */
+	acd_time seg_at;             /* the worker's clock when this segment started */
+	uint64_t ordinal;            /* input position of the segment's first packet (record id) */
 	uint8_t icmp_type, icmp_code;
 	struct tcp_dir tcp[2];   /* [0] initiator → responder, [1] back */
 	struct hs_stream *hs[2]; /* content matcher stream per direction, opened lazily */
 	struct flow_sel *sel;    /* record fields, only once selected */
-};
+} __attribute__((aligned(256)));
 
 struct flow_table {
 	struct flow *pool;
@@ -73,8 +96,12 @@ struct flow_table {
 	uint32_t free_head;
 	uint32_t *buckets;
 	uint32_t bucket_mask;
-	uint32_t lru_head, lru_tail, act_head, act_tail;
+	uint32_t *ring; /* last-packet order: entry indices, oldest at ring_head */
+	uint32_t ring_mask;
+	uint64_t ring_head, ring_tail; /* positions; slot = position & ring_mask */
+	uint32_t act_head, act_tail;
 	uint64_t evictions;
+	size_t pool_bytes, bucket_bytes, ring_bytes; /* mapped sizes, for destroy */
 };
 
 bool flow_table_init(struct flow_table *t, uint32_t capacity);
@@ -89,17 +116,19 @@ uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa
 struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct ip_addr *src,
                              const struct ip_addr *dst, uint16_t sport, uint16_t dport,
                              uint8_t proto, bool *reverse);
-/* A fresh zeroed entry for this key at the young end of both lists; NULL when the pool is
+/* A fresh zeroed entry for this key at the young end of both orders; NULL when the pool is
  * full (the caller evicts the oldest with flow_table_oldest() and retries). */
 struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct flow_key *key);
 void flow_table_remove(struct flow_table *t, struct flow *f);
-/* Moves f to the young end of the last-packet list. */
+/* Moves f to the young end of the last-packet order. */
 void flow_table_touch(struct flow_table *t, struct flow *f);
 /* Moves f to the young end of the segment list (its segment restarted). */
 void flow_table_restart_segment(struct flow_table *t, struct flow *f);
-struct flow *flow_table_oldest(struct flow_table *t);         /* by last packet */
+/* The flow with the oldest last packet (stale ring entries in front of it are dropped). */
+struct flow *flow_table_oldest(struct flow_table *t);
 struct flow *flow_table_oldest_segment(struct flow_table *t); /* by segment start */
-/* Visits every flow; `visit` may remove the flow it is given. */
+/* Visits every flow in pool order (cheap: sequential memory, not the random last-packet
+ * order); `visit` may remove the flow it is given. */
 void flow_table_each(struct flow_table *t, void (*visit)(struct flow *f, void *ctx), void *ctx);
 
 #endif

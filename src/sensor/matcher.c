@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slab.h"
+
 struct matcher {
 	hs_database_t *stream_db, *block_db;
 	struct matcher_pattern *patterns;
@@ -24,11 +26,17 @@ struct scan_ctx {
 };
 
 /* Stream state may hold the last bytes of a flow's payload (up to the longest signature minus
- * one): the allocator remembers each block's size so that freeing can wipe it first. */
+ * one): the allocator remembers each block's size so that freeing can wipe it first, and the
+ * slab it came from (NULL: malloc). */
 struct alloc_hdr {
 	size_t size;
+	struct slab *slab;
 	max_align_t align[];
 };
+
+/* The calling worker's slab for stream state: Hyperscan's allocator hook has no context
+ * argument, so the worker names it once for its thread (matcher_thread_slab). */
+static _Thread_local struct slab *thread_streams;
 
 static void *zeroing_alloc(size_t size)
 {
@@ -36,6 +44,7 @@ static void *zeroing_alloc(size_t size)
 	if (!h)
 		return NULL;
 	h->size = size;
+	h->slab = NULL;
 	/* Not a leak: zeroing_free() finds the header again from this pointer. */
 	// cppcheck-suppress memleak
 	return h->align;
@@ -46,14 +55,45 @@ static void zeroing_free(void *p)
 	if (!p)
 		return;
 	struct alloc_hdr *h = (struct alloc_hdr *)((char *)p - offsetof(struct alloc_hdr, align));
+	if (h->slab) {
+		slab_free(h->slab, h); /* wipes the whole block */
+		return;
+	}
 	sodium_memzero(p, h->size);
 	free(h);
 }
 
+/* Stream state from the thread's slab when it has one the state fits in, else malloc. */
+static void *stream_alloc(size_t size)
+{
+	struct slab *s = thread_streams;
+	if (!s || sizeof(struct alloc_hdr) + size > s->block)
+		return zeroing_alloc(size);
+	struct alloc_hdr *h = slab_alloc(s);
+	if (!h)
+		return NULL;
+	h->size = size;
+	h->slab = s;
+	return h->align;
+}
+
 void matcher_global_init(void)
 {
-	hs_set_stream_allocator(zeroing_alloc, zeroing_free);
+	hs_set_stream_allocator(stream_alloc, zeroing_free);
 	hs_set_scratch_allocator(zeroing_alloc, zeroing_free);
+}
+
+size_t matcher_stream_block(const struct matcher *m)
+{
+	size_t size = 0;
+	if (m && hs_stream_size(m->stream_db, &size) != HS_SUCCESS)
+		size = 0;
+	return sizeof(struct alloc_hdr) + size;
+}
+
+void matcher_thread_slab(struct slab *s)
+{
+	thread_streams = s;
 }
 
 static enum acd_status compile(const struct matcher *m, const char *const *lits, const size_t *lens,

@@ -40,6 +40,13 @@ size_t matcher_pattern_count(const struct matcher *m);
 /* The approvals (bit per approval index) that have at least one content selector. */
 uint64_t matcher_approvals(const struct matcher *m);
 
+/* Bytes of one stream state with its allocation header: the block size of a stream slab. */
+size_t matcher_stream_block(const struct matcher *m);
+/* Stream states the calling thread opens from now on come from s (NULL: from malloc); s
+ * must outlive them. */
+struct slab;
+void matcher_thread_slab(struct slab *s);
+
 struct matcher_scratch *matcher_scratch_new(const struct matcher *m);
 void matcher_scratch_free(struct matcher_scratch *s);
 

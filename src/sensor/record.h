@@ -34,12 +34,16 @@ struct flow_sel {
 	size_t nhits, cap;
 };
 
+struct slab;
 /* Records that approval `ap`'s selector `sel` matched; name/field for domain hits. Allocates
- * f->sel on first use. False when out of memory (the hit is then not recorded). */
-bool record_hit(struct flow *f, uint16_t ap, uint16_t sel, int field, const char *name);
+ * f->sel on first use, from `sels` (a slab of sizeof(struct flow_sel) blocks). False when out
+ * of memory (the hit is then not recorded). */
+bool record_hit(struct flow *f, struct slab *sels, uint16_t ap, uint16_t sel, int field,
+                const char *name);
 /* Remembers a name seen after selection, when none of that kind was kept yet. */
 void record_seen_name(struct flow *f, enum name_field field, const char *name);
-void record_free(struct flow *f);
+/* Wipes and frees f->sel (back to `sels`). */
+void record_free(struct flow *f, struct slab *sels);
 
 /* Appends the record of flow f for approval index `ap` as one JSON line to b. */
 void record_format(const struct flow *f, const struct selection *s, size_t ap,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "capture.h"
 #include "decode.h"
 #include "log.h"
 #include "record.h"
@@ -45,6 +46,8 @@ bool worker_init(struct worker *w, struct sensor *sn, int id)
 		return false;
 	if (sn->sel.matcher && !(w->scratch = matcher_scratch_new(sn->sel.matcher)))
 		return false;
+	slab_init(&w->streams, matcher_stream_block(sn->sel.matcher));
+	slab_init(&w->sels, sizeof(struct flow_sel));
 	return true;
 }
 
@@ -53,6 +56,8 @@ void worker_destroy(struct worker *w)
 	flow_table_destroy(&w->flows);
 	frag_table_destroy(&w->frags);
 	matcher_scratch_free(w->scratch);
+	slab_destroy(&w->streams);
+	slab_destroy(&w->sels);
 	linebuf_free(&w->records);
 }
 
@@ -62,7 +67,7 @@ static void select_flow(struct hit_ctx *c, size_t ap, size_t sel)
 {
 	if (!(c->live >> ap & 1))
 		return;
-	if (record_hit(c->f, (uint16_t)ap, (uint16_t)sel, c->field, c->name))
+	if (record_hit(c->f, &c->w->sels, (uint16_t)ap, (uint16_t)sel, c->field, c->name))
 		c->f->selected |= 1ull << ap;
 }
 
@@ -123,7 +128,7 @@ static void end_flow(struct worker *w, struct flow *f)
 	flush_segment(w, f);
 	matcher_stream_close(f->hs[0]);
 	matcher_stream_close(f->hs[1]);
-	record_free(f);
+	record_free(f, &w->sels);
 	flow_table_remove(&w->flows, f);
 }
 
@@ -286,10 +291,14 @@ static void extract_names(struct hit_ctx *c, const struct packet *p, bool revers
 			name_seen(c, NAME_DNS, name);
 		break;
 	case APP_TLS:
-		if (!reverse &&
-		    tls_client_hello(p->payload, p->payload_len, name, sizeof name, ja3)) {
+		/* JA3 is kept only for a selected flow: its digest is made only for one, or for
+		 * the one this very ClientHello's SNI selects (parsed again then, rarely). */
+		if (!reverse && tls_client_hello(p->payload, p->payload_len, name, sizeof name,
+		                                 f->sel ? ja3 : NULL)) {
+			bool had_sel = f->sel != NULL;
 			name_seen(c, NAME_TLS, name);
-			if (f->sel && !f->sel->ja3[0])
+			if (f->sel && !f->sel->ja3[0] &&
+			    (had_sel || tls_client_hello(p->payload, p->payload_len, NULL, 0, ja3)))
 				memcpy(f->sel->ja3, ja3, sizeof ja3);
 		}
 		break;
@@ -446,7 +455,7 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 		}
 		return;
 	}
-	if (!owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
+	if (sn->threads > 1 && !owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
 		return;
 	bool sd = prefix_table_is_domestic(sn->prefixes, &p.src);
 	bool dd = prefix_table_is_domestic(sn->prefixes, &p.dst);
@@ -510,13 +519,14 @@ void *worker_run_files(void *arg)
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
+	matcher_thread_slab(&w->streams);
 	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
-		pcap_t *h = pcap_open_offline_with_tstamp_precision(
-		        sn->inputs[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-		if (!h) {
+		struct capture_file cf;
+		if (capture_open_file(sn->inputs[i], &cf, errbuf) != ACD_OK) {
 			sensor_input_error(sn, "%s: %s", sn->inputs[i], errbuf);
 			break;
 		}
+		pcap_t *h = cf.pcap;
 		int dlt = pcap_datalink(h);
 		struct pcap_pkthdr *hdr;
 		const u_char *data;
@@ -528,12 +538,13 @@ void *worker_run_files(void *arg)
 			sensor_input_error(sn, "%s: after packet %llu: %s", sn->inputs[i],
 			                   (unsigned long long)(w->packets_read - before),
 			                   pcap_geterr(h));
-			pcap_close(h);
+			capture_close_file(&cf);
 			break;
 		}
-		pcap_close(h);
+		capture_close_file(&cf);
 	}
 	worker_finish(w);
+	matcher_thread_slab(NULL);
 	atomic_fetch_add(&sn->workers_done, 1);
 	pthread_kill(sn->main_thread, SIGUSR1);
 	return NULL;
@@ -550,6 +561,7 @@ void *worker_run_live(void *arg)
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	pcap_t *h = sn->live[w->id];
+	matcher_thread_slab(&w->streams);
 	/* Every worker starts its clock at the same moment, so all of them report every
 	 * statistics interval and the merger can close each one. */
 	advance(w, sn->start_time, true);
@@ -564,6 +576,7 @@ void *worker_run_live(void *arg)
 	}
 	w->now = w->now > time_now() ? w->now : time_now();
 	worker_finish(w);
+	matcher_thread_slab(NULL);
 	atomic_fetch_add(&sn->workers_done, 1);
 	pthread_kill(sn->main_thread, SIGUSR1);
 	return NULL;

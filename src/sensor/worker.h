@@ -16,6 +16,7 @@
 #include "frag_table.h"
 #include "matcher.h"
 #include "sensor.h"
+#include "slab.h"
 #include "stats.h"
 
 struct worker {
@@ -25,6 +26,8 @@ struct worker {
 	struct flow_table flows;
 	struct frag_table frags;
 	struct matcher_scratch *scratch;
+	struct slab streams; /* Hyperscan stream state of this worker's flows */
+	struct slab sels;    /* record fields of its selected flows */
 	struct interval_stats cur;
 	bool started;
 	acd_time now, next_tick;
