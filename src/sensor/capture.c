@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <linux/if_packet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -66,7 +67,9 @@ enum acd_status capture_open_live(const char *iface, int n, pcap_t **out, struct
 			goto fail;
 		if (n == 1)
 			break;
-		int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+		/* Unsigned: the defrag flag (0x8000) shifted into the top half overflows int. */
+		uint32_t arg = (uint32_t)group |
+		               (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
 		if (setsockopt(pcap_fileno(out[i]), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) <
 		    0) {
 			acd_fail(e, ACD_EINPUT, "%s: cannot join fanout group: %s", iface,
