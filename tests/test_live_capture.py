@@ -139,7 +139,19 @@ def teardown():
         sh("ip", "netns", "del", ns, check_rc=False)
 
 
+def remove_stale():
+    """Namespaces left by a run that was killed outright (SIGKILL skips every cleanup)."""
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        name = line.split()[0] if line.split() else ""
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "acdlive" and parts[1].isdigit() and \
+                not os.path.exists(f"/proc/{parts[1]}"):
+            sh("ip", "netns", "del", name, check_rc=False)
+
+
 def setup():
+    remove_stale()
     teardown()
     sh("ip", "netns", "add", NS_PEER)
     sh("ip", "netns", "add", NS_SENSOR)
@@ -212,6 +224,21 @@ def proc_status(pid):
             k, _, v = line.partition(":")
             fields[k] = v.split()
     return fields
+
+
+def packet_sockets(pid):
+    """The AF_PACKET sockets the process holds (inodes in its namespace's /proc/net/packet)."""
+    with open(f"/proc/{pid}/net/packet") as f:
+        inodes = {ln.split()[-1] for ln in list(f)[1:]}
+    held = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            held.add(target[8:-1])
+    return len(held)
 
 
 def check_unprivileged(tag, pid):
@@ -340,6 +367,8 @@ def scenario(wd, tag, threads, stop_sig, ckey):
         if not check(p.poll() is None, f"{tag}: sensor runs ({read(wd.p('stderr-' + tag))[-400:]!r})"):
             return
         check_unprivileged(tag, p.pid)
+        n = packet_sockets(p.pid)
+        check(n == threads, f"{tag}: one capture socket per worker ({n} for {threads} threads)")
         r = peer(NS_PEER, "send", json.dumps(before))
         check(r.returncode == 0, f"{tag}: traffic before revocation sent ({r.stderr[-300:]!r})")
         time.sleep(1.2)  # the revocation time falls after every packet of `before`
