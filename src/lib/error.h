@@ -11,7 +11,7 @@ enum acd_status {
 	ACD_EINPUT = 2,   /* bad usage, unreadable or malformed input */
 	ACD_EREFUSED = 3, /* an approval refused: signature, validity, facility, revocation … */
 	ACD_ESPOOL = 4,   /* records left in the spool */
-	ACD_EDB = 5,      /* the store failed (I/O, connection, corruption): not the caller's fault */
+	ACD_EDB = 5, /* the store failed (I/O, connection, corruption): not the caller's fault */
 };
 
 struct acd_error {
