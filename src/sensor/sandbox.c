@@ -43,7 +43,7 @@ enum acd_status sandbox_check_readable(const char *user, const char *const *path
 	if (!pw)
 		return acd_fail(e, ACD_EINPUT, "user '%s' does not exist (needed to drop root)",
 		                user);
-	gid_t groups[64];
+	gid_t groups[64], egid = getegid();
 	int ngroups = getgroups(64, groups);
 	/* Only the effective ids change (and back): the real and saved ones stay root. Root's
 	 * supplementary groups go too, as they will when root is dropped. */
@@ -54,7 +54,7 @@ enum acd_status sandbox_check_readable(const char *user, const char *const *path
 	for (size_t i = 0; i < n && !bad; i++)
 		if (!readable(paths[i]))
 			bad = paths[i];
-	if (seteuid(0) < 0 || setegid(0) < 0 || setgroups((size_t)ngroups, groups) < 0)
+	if (seteuid(0) < 0 || setegid(egid) < 0 || setgroups((size_t)ngroups, groups) < 0)
 		fatal(1, "cannot return to root after checking what '%s' may read", user);
 	if (bad)
 		return acd_fail(e, ACD_EINPUT,
