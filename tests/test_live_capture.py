@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 import time
+import types
 
 import acdtest
 from acdtest import (ACD, CANARY, PREFIXES, SENSOR, Workdir, approval, check, finish, keygen,
@@ -439,9 +440,8 @@ def unreadable_approval_refused(wd, ckey):
     and would silently take the approval out of force: refuse at start instead."""
     hidden = wd.p("hidden")
     os.makedirs(hidden, mode=0o700)
-    sub = Workdir.__new__(Workdir)
-    sub.path = hidden
-    a = approval(sub, "LIVE-HIDDEN", ckey[0])
+    a = approval(types.SimpleNamespace(p=lambda *parts: os.path.join(hidden, *parts)),
+                 "LIVE-HIDDEN", ckey[0])
     out = wd.p("out-hidden")
     p = subprocess.Popen(["ip", "netns", "exec", NS_SENSOR, SENSOR, "--prefixes", PREFIXES,
                           "--facility", "t-1", "--out", out, "--interface", IF_SENSOR,
