@@ -2,6 +2,8 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,24 +92,39 @@ static pcap_t *open_one(const char *iface, struct acd_error *e)
 	return h;
 }
 
+/* Joins handle h to the fanout group *group; the first handle (*group < 0) has the kernel pick
+ * an id no other group in this network namespace uses, so two sensors never collide. */
+static bool join_fanout(pcap_t *h, int *group)
+{
+	/* Unsigned: the defrag flag (0x8000) shifted into the top half overflows int. */
+	uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+	uint32_t arg = *group < 0 ? (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16
+	                          : (uint32_t)*group | mode << 16;
+	int fd = pcap_fileno(h);
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0)
+		return false;
+	if (*group < 0) {
+		socklen_t len = sizeof arg;
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+			return false;
+		*group = (int)(arg & 0xffff);
+	}
+	return true;
+}
+
 enum acd_status capture_open_live(const char *iface, int n, pcap_t **out, struct acd_error *e)
 {
-	int group = (int)(getpid() & 0xffff);
+	int group = -1;
 	for (int i = 0; i < n; i++)
 		out[i] = NULL;
 	for (int i = 0; i < n; i++) {
 		out[i] = open_one(iface, e);
 		if (!out[i])
 			goto fail;
-		if (n == 1)
-			break;
-		int arg = group | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
-		if (setsockopt(pcap_fileno(out[i]), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) <
-		    0) {
+		if (n > 1 && !join_fanout(out[i], &group)) {
 			acd_fail(e, ACD_EINPUT, "%s: cannot join fanout group: %s", iface,
 			         strerror(errno));
-			pcap_close(out[i]);
-			goto fail;
+			goto fail; /* closes out[i] with the others */
 		}
 	}
 	return ACD_OK;

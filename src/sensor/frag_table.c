@@ -9,6 +9,8 @@
 bool frag_table_init(struct frag_table *t)
 {
 	t->slots = calloc(FRAG_SLOTS, sizeof *t->slots);
+	t->early_head = t->early_tail = FRAG_NONE;
+	t->orphans = 0;
 	return t->slots != NULL;
 }
 
@@ -26,18 +28,67 @@ static uint32_t slot_of(const struct ip_addr *src, const struct ip_addr *dst, ui
 	return flow_hash(src, dst, (uint16_t)id, (uint16_t)(id >> 16), proto) & (FRAG_SLOTS - 1);
 }
 
-void frag_table_put(struct frag_table *t, const struct ip_addr *src, const struct ip_addr *dst,
-                    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now)
+static bool same_datagram(const struct frag_entry *e, const struct ip_addr *src,
+                          const struct ip_addr *dst, uint8_t proto, uint32_t id)
 {
-	struct frag_entry *e = &t->slots[slot_of(src, dst, proto, id)];
+	return e->id == id && e->proto == proto && memcmp(&e->src, src, sizeof *src) == 0 &&
+	       memcmp(&e->dst, dst, sizeof *dst) == 0;
+}
+
+static void unlink_early(struct frag_table *t, struct frag_entry *e)
+{
+	if (e->prev != FRAG_NONE)
+		t->slots[e->prev].next = e->next;
+	else
+		t->early_head = e->next;
+	if (e->next != FRAG_NONE)
+		t->slots[e->next].prev = e->prev;
+	else
+		t->early_tail = e->prev;
+}
+
+/* Empties a slot; early fragments still waiting in it become orphans. */
+static void release(struct frag_table *t, struct frag_entry *e)
+{
+	if (e->state == FRAG_EARLY) {
+		unlink_early(t, e);
+		t->orphans += e->packets;
+	}
+	e->state = FRAG_FREE;
+}
+
+static void claim(struct frag_entry *e, const struct ip_addr *src, const struct ip_addr *dst,
+                  uint8_t proto, uint32_t id, acd_time now)
+{
 	e->src = *src;
 	e->dst = *dst;
 	e->proto = proto;
 	e->id = id;
+	e->at = now;
+	e->packets = 0;
+	e->bytes = 0;
+}
+
+bool frag_table_put(struct frag_table *t, const struct ip_addr *src, const struct ip_addr *dst,
+                    uint8_t proto, uint32_t id, uint16_t sport, uint16_t dport, acd_time now,
+                    struct frag_early *early)
+{
+	struct frag_entry *e = &t->slots[slot_of(src, dst, proto, id)];
+	bool credit = e->state == FRAG_EARLY && same_datagram(e, src, dst, proto, id) &&
+	              now - e->at <= FRAG_TIMEOUT;
+	if (credit) {
+		early->packets = e->packets;
+		early->bytes = e->bytes;
+		early->first = e->first;
+		unlink_early(t, e);
+		e->state = FRAG_FREE;
+	}
+	release(t, e);
+	claim(e, src, dst, proto, id, now);
 	e->sport = sport;
 	e->dport = dport;
-	e->at = now;
-	e->used = true;
+	e->state = FRAG_FIRST;
+	return credit;
 }
 
 bool frag_table_get(const struct frag_table *t, const struct ip_addr *src,
@@ -45,10 +96,46 @@ bool frag_table_get(const struct frag_table *t, const struct ip_addr *src,
                     uint16_t *sport, uint16_t *dport)
 {
 	const struct frag_entry *e = &t->slots[slot_of(src, dst, proto, id)];
-	if (!e->used || e->id != id || e->proto != proto || now - e->at > FRAG_TIMEOUT ||
-	    memcmp(&e->src, src, sizeof *src) != 0 || memcmp(&e->dst, dst, sizeof *dst) != 0)
+	if (e->state != FRAG_FIRST || now - e->at > FRAG_TIMEOUT ||
+	    !same_datagram(e, src, dst, proto, id))
 		return false;
 	*sport = e->sport;
 	*dport = e->dport;
 	return true;
+}
+
+void frag_table_early(struct frag_table *t, const struct ip_addr *src, const struct ip_addr *dst,
+                      uint8_t proto, uint32_t id, uint32_t ip_bytes, acd_time ts, acd_time now)
+{
+	uint32_t i = slot_of(src, dst, proto, id);
+	struct frag_entry *e = &t->slots[i];
+	if (e->state != FRAG_EARLY || !same_datagram(e, src, dst, proto, id) ||
+	    now - e->at > FRAG_TIMEOUT) {
+		release(t, e);
+		claim(e, src, dst, proto, id, now);
+		e->state = FRAG_EARLY;
+		e->first = ts;
+		/* Packet time only moves forward in a worker, so the tail stays the youngest. */
+		e->next = FRAG_NONE;
+		e->prev = t->early_tail;
+		if (t->early_tail != FRAG_NONE)
+			t->slots[t->early_tail].next = i;
+		else
+			t->early_head = i;
+		t->early_tail = i;
+	}
+	if (ts < e->first)
+		e->first = ts;
+	e->packets++;
+	e->bytes += ip_bytes;
+}
+
+void frag_table_expire(struct frag_table *t, acd_time now)
+{
+	while (t->early_head != FRAG_NONE) {
+		struct frag_entry *e = &t->slots[t->early_head];
+		if (now != INT64_MAX && now - e->at <= FRAG_TIMEOUT)
+			break;
+		release(t, e);
+	}
 }

@@ -8,6 +8,7 @@
  * re-read approvals on SIGHUP and every minute, report.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
@@ -185,6 +186,25 @@ static void warn_revocation(const char *msg)
 	log_warnx("revocation ignored: %s", msg);
 }
 
+/* What selection_reload reads again once root is gone: each approval with its signature, and
+ * the revocations directory. A file the unprivileged user could not read would take its
+ * approval out of force at the first re-read, so it is refused now, before any output. */
+static enum acd_status check_rereadable(const struct sensor *sn, const struct options *o,
+                                        struct acd_error *e)
+{
+	static char sigs[SELECTION_MAX_APPROVALS][PATH_MAX];
+	const char *paths[2 * SELECTION_MAX_APPROVALS + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < o->napprovals; i++) {
+		snprintf(sigs[i], sizeof sigs[i], "%s.sig", o->approvals[i]);
+		paths[n++] = o->approvals[i];
+		paths[n++] = sigs[i];
+	}
+	if (sn->revocations_dir)
+		paths[n++] = sn->revocations_dir;
+	return sandbox_check_readable(o->user, paths, n, e);
+}
+
 static void load_approvals(struct sensor *sn, const struct options *o)
 {
 	struct acd_error e;
@@ -225,6 +245,8 @@ static void load_approvals(struct sensor *sn, const struct options *o)
 		s->n++;
 	}
 	revocations_free(&rev);
+	if (sn->interface && check_rereadable(sn, o, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
 	/* Only once every approval passed: a refusal is the one line a failed start prints. */
 	for (size_t i = 0; i < s->n; i++)
 		log_info("approval %s (%s) in force, %zu selectors", s->ap[i].a.id,

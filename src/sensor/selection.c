@@ -101,8 +101,11 @@ void selection_reload(struct selection *s, const struct approval_keys *keys, con
 		if (revoked != INT64_MAX)
 			lower(rt, revoked,
 			      "revoked; it selects nothing from the revocation time on");
+		/* The revocation is applied above from its own time on; handing it to
+		 * approval_load as well would refuse the approval outright and take back the
+		 * flows it had rightly selected before that time. */
 		struct approval again;
-		if (approval_load(rt->path, keys, facility, now, &rev, &again, &e) != ACD_OK) {
+		if (approval_load(rt->path, keys, facility, now, NULL, &again, &e) != ACD_OK) {
 			lower(rt, INT64_MIN, e.msg);
 			continue;
 		}

@@ -134,6 +134,7 @@ static void end_flow(struct worker *w, struct flow *f)
 
 static void expire(struct worker *w)
 {
+	frag_table_expire(&w->frags, w->now);
 	struct flow *f;
 	while ((f = flow_table_oldest(&w->flows)) && f->seen_at + w->sn->idle_timeout <= w->now)
 		end_flow(w, f);
@@ -160,6 +161,8 @@ static void close_interval(struct worker *w, acd_time to)
 	w->cur.to = to;
 	w->cur.flows_evicted = w->flows.evictions;
 	w->flows.evictions = 0;
+	w->cur.orphan_fragments = w->frags.orphans;
+	w->frags.orphans = 0;
 	stats_submit(&w->sn->stats, &w->cur);
 	acd_time from = w->cur.from;
 	memset(&w->cur, 0, sizeof w->cur);
@@ -410,14 +413,16 @@ static void inspect(struct worker *w, struct flow *f, const struct packet *p, bo
 		                   &c);
 }
 
-/* A fragment after the first: counted in its flow and scanned alone, never parsed. */
+/* A fragment after the first: counted in its flow and scanned alone, never parsed. One that
+ * comes before its first fragment is only counted, in the frag table, until that arrives. */
 static void later_fragment(struct worker *w, struct packet *p, acd_time ts, uint64_t ordinal)
 {
 	uint16_t sport, dport;
 	bool reverse;
 	if (!frag_table_get(&w->frags, &p->src, &p->dst, p->proto, p->frag_id, w->now, &sport,
 	                    &dport)) {
-		w->cur.orphan_fragments++;
+		frag_table_early(&w->frags, &p->src, &p->dst, p->proto, p->frag_id, p->ip_bytes, ts,
+		                 w->now);
 		return;
 	}
 	uint32_t h = flow_hash(&p->src, &p->dst, sport, dport, p->proto);
@@ -429,6 +434,20 @@ static void later_fragment(struct worker *w, struct packet *p, acd_time ts, uint
 	p->has_icmp = false;
 	account(w, f, p, reverse, ts, ordinal);
 	inspect(w, f, p, reverse, ts);
+}
+
+/* Fragments that came before their first fragment: same addresses, so same orientation. */
+static void credit_early(struct flow *f, const struct frag_early *e, bool reverse)
+{
+	if (reverse) {
+		f->rpackets += e->packets;
+		f->rbytes += e->bytes;
+	} else {
+		f->packets += e->packets;
+		f->bytes += e->bytes;
+	}
+	if (e->first < f->first)
+		f->first = e->first;
 }
 
 static inline bool owns(const struct worker *w, uint32_t h)
@@ -482,12 +501,15 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 	uint32_t h = flow_hash(&p.src, &p.dst, p.sport, p.dport, p.proto);
 	struct flow *f =
 	        flow_table_find(&w->flows, h, &p.src, &p.dst, p.sport, p.dport, p.proto, &reverse);
+	/* Before new_flow may drop it: early fragments of an unfollowed flow go with it. */
+	struct frag_early early;
+	bool credit = p.is_fragment && frag_table_put(&w->frags, &p.src, &p.dst, p.proto, p.frag_id,
+	                                              p.sport, p.dport, w->now, &early);
 	if (!f && !(f = new_flow(w, &p, h, sd, dd, ts)))
 		return;
-	if (p.is_fragment)
-		frag_table_put(&w->frags, &p.src, &p.dst, p.proto, p.frag_id, p.sport, p.dport,
-		               w->now);
 	account(w, f, &p, reverse, ts, ordinal);
+	if (credit)
+		credit_early(f, &early, reverse);
 	inspect(w, f, &p, reverse, ts);
 }
 
@@ -503,6 +525,7 @@ void worker_finish(struct worker *w)
 		w->now = w->sn->start_time;
 		w->cur.from = interval_start(w, w->now);
 	}
+	frag_table_expire(&w->frags, INT64_MAX);
 	flow_table_each(&w->flows, end_each, w);
 	close_interval(w, w->now);
 }
