@@ -1460,8 +1460,9 @@ static void sample_http(struct gen *g, struct path *p, const char *name, unsigne
 {
 	static const char *const agents[] = {
 	        "curl/7.88.1",
-	        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-	        "Chrome/120.0.0.0 Safari/537.36",
+	        /* One agent over two lines: parentheses tell clang the concatenation is meant. */
+	        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+	         "Chrome/120.0.0.0 Safari/537.36"),
 	        "python-requests/2.28.1",
 	        "Wget/1.21.3",
 	        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15",
