@@ -207,6 +207,13 @@ def run(backend):
         expect_error(s.get(f"{NOTIF}/transition", op1), 403, None, f"{tag} operator asks transition")
         expect_error(s.get(f"{NOTIF}/transition", commission), 403, None, f"{tag} commission asks")
 
+        # A retirement dated in the past keeps that date.
+        when = ago(2)
+        st, body = s.post(f"{NOTIF}/N5/retire", {"reason": "decommissioned", "retired_at": when}, op1)
+        st, n = s.get(f"{NOTIF}/N5", op1)
+        check(st == 200 and n["retired_at"] == when.replace("Z", ".000000Z"),
+              f"{tag} retired_at as given: {n.get('retired_at')} {when}")
+
         # The OpenAPI document describes the new endpoints.
         st, doc = s.get("/api/v1/openapi.json")
         for path in (NOTIF, NOTIF + "/{id}", NOTIF + "/{id}/changes", NOTIF + "/{id}/retire",

@@ -215,7 +215,8 @@ struct notification_write {
 	const char *id; /* a change or retirement: the notification */
 	json_t *body;   /* the filing or the change (merged onto the current state) */
 	const char *op, *sector, *reason;
-	acd_time retired_at; /* a retirement */
+	acd_time retired_at; /* a retirement: when the computer left service */
+	bool has_retired_at; /* else it left now */
 	char new_id[32];
 	long long revision;
 };
@@ -508,8 +509,8 @@ static enum acd_status retire_notification(struct txn *t, void *arg, struct acd_
 	snprintf(ns, sizeof ns, "%lld", w->revision);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
 	snprintf(retired, sizeof retired, "%" PRId64,
-	         (int64_t)(w->retired_at ? w->retired_at : t->now));
-	if ((w->retired_at ? w->retired_at : t->now) < introduced)
+	         (int64_t)(w->has_retired_at ? w->retired_at : t->now));
+	if ((w->has_retired_at ? w->retired_at : t->now) < introduced)
 		st = acd_fail(e, ACD_EINPUT, "retired_at: before the computer was introduced");
 	const char *p[6] = {w->id, ns, at, retired, w->who->user, w->reason};
 	if (st == ACD_OK)
@@ -587,7 +588,8 @@ int api_notification_retire(struct request *rq, struct reply *rp)
 	struct notification_write w = {.who = &rq->who, .id = rq->params[0]};
 	if (!form_check(body, retire_fields, 2, true, &field, msg, sizeof msg))
 		reply_error(rp, 400, "invalid", field, "%s", msg);
-	else if (form_time(body, "retired_at", &w.retired_at) && w.retired_at > time_now())
+	else if ((w.has_retired_at = form_time(body, "retired_at", &w.retired_at)) &&
+	         w.retired_at > time_now())
 		reply_error(rp, 400, "invalid", "retired_at", "retired_at: not in the future");
 	else {
 		w.reason = json_string_value(json_object_get(body, "reason"));
