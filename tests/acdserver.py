@@ -15,6 +15,7 @@ socket only — and stops it at exit.
 import atexit
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,9 +53,14 @@ def _cluster_url():
     if _own_cluster is None:
         _own_cluster = tempfile.mkdtemp(prefix="acd-pg-")
         pg_cluster.start(_own_cluster)
-        atexit.register(pg_cluster.stop, _own_cluster)
+        atexit.register(_stop_own_cluster, _own_cluster)
     with open(os.path.join(_own_cluster, "url")) as f:
         return f.read().strip()
+
+
+def _stop_own_cluster(path):
+    pg_cluster.stop(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def fresh_pg_database(name):
