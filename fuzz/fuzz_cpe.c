@@ -18,12 +18,11 @@
 #include "cpe.h"
 #include "fuzz_input.h"
 
-#define VALUE                                                                                  \
+#define VALUE                                                                                      \
 	"((\\?*|\\*?)([a-zA-Z0-9._-]|\\\\[]\\\\*?!\"#$%&'()+,/:;<=>@[^`{|}~])+(\\?*|\\*?)|[*-])"
 #define LANG "([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?|[*-])"
 
-static const char pattern[] =
-        "^cpe:2\\.3:[aho*-](:" VALUE "){5}(:" LANG ")(:" VALUE "){4}$";
+static const char pattern[] = "^cpe:2\\.3:[aho*-](:" VALUE "){5}(:" LANG ")(:" VALUE "){4}$";
 
 static regex_t *reference(void)
 {

@@ -162,7 +162,7 @@ static void test_agreement_covers_its_prefixes_only(void **state)
 	assert_false(agreement_covers(c, "op-a", "133.6.0.0/24", 1500));
 	assert_false(agreement_covers(c, "op-a", "2001:db8::/32", 1500));
 	assert_false(agreement_covers(c, "op-a", "::ffff:133.5.0.1", 1500)); /* not IPv4 */
-	assert_false(agreement_covers(c, "op-b", "133.5.1.0/24", 1500));    /* not the party */
+	assert_false(agreement_covers(c, "op-b", "133.5.1.0/24", 1500));     /* not the party */
 }
 
 static void test_agreement_covers_only_while_in_force(void **state)
@@ -213,8 +213,8 @@ static void test_consent_covers_only_while_it_and_its_agreement_stand(void **sta
 	assert_false(consent_covers(c, "op-a", "p3", "r", 1500)); /* its agreement withdrawn */
 }
 
-#define BOTH(t)                                                                                  \
-	cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown),                               \
+#define BOTH(t)                                                                                    \
+	cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown),                                \
 	        cmocka_unit_test_setup_teardown(t, setup_pg, teardown)
 
 int main(void)

@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
-from acdserver_notif import Server, backends, expect_error  # noqa: E402
+from acdserver_scoped import Server, backends, expect_error  # noqa: E402
 
 AG = "/api/v1/agreements"
 

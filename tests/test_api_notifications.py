@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
-from acdserver_notif import Server, backends, expect_error  # noqa: E402
+from acdserver_scoped import Server, backends, expect_error  # noqa: E402
 
 NOTIF = "/api/v1/notifications"
 # Enforcement in the past, so the transitional deadline (6 months on) has passed and late
@@ -206,6 +206,13 @@ def run(backend):
         check(st == 200 and len(tr["items"]) == 3, f"{tag} the NCO sees every operator")
         expect_error(s.get(f"{NOTIF}/transition", op1), 403, None, f"{tag} operator asks transition")
         expect_error(s.get(f"{NOTIF}/transition", commission), 403, None, f"{tag} commission asks")
+
+        # A retirement dated in the past keeps that date.
+        when = ago(2)
+        st, body = s.post(f"{NOTIF}/N5/retire", {"reason": "decommissioned", "retired_at": when}, op1)
+        st, n = s.get(f"{NOTIF}/N5", op1)
+        check(st == 200 and n["retired_at"] == when.replace("Z", ".000000Z"),
+              f"{tag} retired_at as given: {n.get('retired_at')} {when}")
 
         # The OpenAPI document describes the new endpoints.
         st, doc = s.get("/api/v1/openapi.json")

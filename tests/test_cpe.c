@@ -54,7 +54,8 @@ static void test_dictionary_names_parse(void **state)
 	assert_true(parses("cpe:2.3:a:microsoft:internet_explorer:8.0.6001:beta:*:*:*:*:*:*"));
 	assert_true(parses("cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*"));
 	assert_true(parses("cpe:2.3:h:cisco:asa_5505:-:*:*:*:*:*:*:*"));
-	assert_true(parses("cpe:2.3:a:hp:insight_diagnostics:7.4.0.1570:-:*:*:online:win2003:x64:*"));
+	assert_true(
+	        parses("cpe:2.3:a:hp:insight_diagnostics:7.4.0.1570:-:*:*:online:win2003:x64:*"));
 	assert_true(parses("cpe:2.3:*:*:*:*:*:*:*:*:*:*:*"));
 	assert_true(parses("cpe:2.3:-:-:-:-:-:-:-:-:-:-:-"));
 }
@@ -94,8 +95,9 @@ static void test_wildcards_only_at_the_ends(void **state)
 static void test_quoting_rules(void **state)
 {
 	(void)state;
-	assert_string_equal(why_not("cpe:2.3:a:vendor:my product:*:*:*:*:*:*:*:*"),
-	                    "product: characters other than A-Z a-z 0-9 - . _ must be quoted with \\");
+	assert_string_equal(
+	        why_not("cpe:2.3:a:vendor:my product:*:*:*:*:*:*:*:*"),
+	        "product: characters other than A-Z a-z 0-9 - . _ must be quoted with \\");
 	assert_false(parses("cpe:2.3:a:vendor:1\\.0:*:*:*:*:*:*:*:*"));
 	assert_false(parses("cpe:2.3:a:vendor:product:1.0\\:*:*:*:*:*:*:*"));
 	assert_false(parses("cpe:2.3:a:vendor:product:1.0:*:*:*:*:*:*:x\\"));
@@ -108,11 +110,14 @@ static void test_structure_errors_name_the_component(void **state)
 {
 	(void)state;
 	assert_string_equal(why_not("cpe:/a:microsoft:ie:8"), "cpe: must start with cpe:2.3:");
-	assert_string_equal(why_not("CPE:2.3:a:v:p:*:*:*:*:*:*:*:*"), "cpe: must start with cpe:2.3:");
+	assert_string_equal(why_not("CPE:2.3:a:v:p:*:*:*:*:*:*:*:*"),
+	                    "cpe: must start with cpe:2.3:");
 	assert_string_equal(why_not("cpe:2.3:a:v:p:*:*:*:*:*:*:*"),
 	                    "cpe: fewer than 13 components (cpe:2.3: and 11 attributes)");
-	assert_string_equal(why_not("cpe:2.3:a:v:p:*:*:*:*:*:*:*:*:*"), "cpe: more than 13 components");
-	assert_string_equal(why_not("cpe:2.3:a:v:p:*:*:*:*:*:*:*:*:"), "cpe: more than 13 components");
+	assert_string_equal(why_not("cpe:2.3:a:v:p:*:*:*:*:*:*:*:*:*"),
+	                    "cpe: more than 13 components");
+	assert_string_equal(why_not("cpe:2.3:a:v:p:*:*:*:*:*:*:*:*:"),
+	                    "cpe: more than 13 components");
 	assert_string_equal(why_not("cpe:2.3:x:v:p:*:*:*:*:*:*:*:*"),
 	                    "part: one of a (application), o (OS), h (hardware), * or -");
 	assert_string_equal(why_not("cpe:2.3::v:p:*:*:*:*:*:*:*:*"),

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const cpe_attr_names[CPE_ATTRS] = {
-        "part",       "vendor",    "product",   "version",   "update", "edition",
-        "language",   "sw_edition", "target_sw", "target_hw", "other"};
+const char *const cpe_attr_names[CPE_ATTRS] = {"part",      "vendor",    "product",  "version",
+                                               "update",    "edition",   "language", "sw_edition",
+                                               "target_sw", "target_hw", "other"};
 
 /* What may follow a backslash: the xsd's quoted punctuation. A quoted '-', '.' or '_' is
  * not in it (they need no quoting), so "\." is refused as the NVD refuses it. */
@@ -53,8 +53,9 @@ static bool check_value(const char *v, size_t n, int attr, char *why, size_t why
 		} else if (is_plain(v[i])) {
 			i++;
 		} else {
-			return fail(why, whylen, attr,
-			            "characters other than A-Z a-z 0-9 - . _ must be quoted with \\");
+			return fail(
+			        why, whylen, attr,
+			        "characters other than A-Z a-z 0-9 - . _ must be quoted with \\");
 		}
 		body++;
 	}
@@ -114,10 +115,12 @@ bool cpe_parse(const char *s, size_t len, struct cpe_name *out, char *why, size_
 		i++; /* the ':' */
 	}
 	if (attr != CPE_ATTRS)
-		return fail(why, whylen, -1, "fewer than 13 components (cpe:2.3: and 11 attributes)");
+		return fail(why, whylen, -1,
+		            "fewer than 13 components (cpe:2.3: and 11 attributes)");
 	const struct cpe_span *p = &out->attr[CPE_PART];
 	if (p->len != 1 || !strchr("aoh*-", s[p->off]) || s[p->off] == '\0')
-		return fail(why, whylen, CPE_PART, "one of a (application), o (OS), h (hardware), * or -");
+		return fail(why, whylen, CPE_PART,
+		            "one of a (application), o (OS), h (hardware), * or -");
 	for (int k = 1; k < CPE_ATTRS; k++) {
 		const struct cpe_span *a = &out->attr[k];
 		bool ok = k == CPE_LANGUAGE ? check_language(s + a->off, a->len, why, whylen)

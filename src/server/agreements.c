@@ -19,17 +19,38 @@
 #include "approval.h"
 #include "form.h"
 
-#define AGREEMENT_COLUMNS                                                                        \
-	"id, operator, valid_from, valid_until, signed_by, filed_by, created_at, withdrawn_at, "  \
+#define AGREEMENT_COLUMNS                                                                          \
+	"id, operator, valid_from, valid_until, signed_by, filed_by, created_at, withdrawn_at, "   \
 	"withdrawn_by, withdraw_reason"
-enum { A_ID, A_OPERATOR, A_FROM, A_UNTIL, A_SIGNED_BY, A_FILED_BY, A_CREATED, A_WITHDRAWN,
-       A_WITHDRAWN_BY, A_REASON };
+enum {
+	A_ID,
+	A_OPERATOR,
+	A_FROM,
+	A_UNTIL,
+	A_SIGNED_BY,
+	A_FILED_BY,
+	A_CREATED,
+	A_WITHDRAWN,
+	A_WITHDRAWN_BY,
+	A_REASON
+};
 
-#define CONSENT_COLUMNS                                                                          \
-	"id, agreement, purpose, scope, recipient, valid_until, given_by, created_at, "           \
+#define CONSENT_COLUMNS                                                                            \
+	"id, agreement, purpose, scope, recipient, valid_until, given_by, created_at, "            \
 	"withdrawn_at, withdrawn_by, withdraw_reason"
-enum { K_ID, K_AGREEMENT, K_PURPOSE, K_SCOPE, K_RECIPIENT, K_UNTIL, K_GIVEN_BY, K_CREATED,
-       K_WITHDRAWN, K_WITHDRAWN_BY, K_REASON };
+enum {
+	K_ID,
+	K_AGREEMENT,
+	K_PURPOSE,
+	K_SCOPE,
+	K_RECIPIENT,
+	K_UNTIL,
+	K_GIVEN_BY,
+	K_CREATED,
+	K_WITHDRAWN,
+	K_WITHDRAWN_BY,
+	K_REASON
+};
 
 #define MAX_PREFIXES 1000
 
@@ -41,7 +62,8 @@ static bool check_prefixes(json_t *v, char *msg, size_t len)
 		snprintf(msg, len, "prefixes: a list of 1 to %d CIDRs", MAX_PREFIXES);
 		return false;
 	}
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		struct ip_net n;
 		if (!json_is_string(x) || !ip_net_parse(json_string_value(x), &n)) {
 			snprintf(msg, len,
@@ -79,9 +101,9 @@ static const struct form_field withdraw_fields[] = {
 /* Words that make a purpose criminal investigation (犯罪捜査), which other-purpose use may
  * never serve: checked at the start of words, case-insensitively, so "crime", "criminal"
  * and "prosecution" are caught but "discrimination" is not. */
-static const char *const criminal_words[] = {"crim",       "prosecut", "law enforcement",
-                                             "law-enforcement", "indict", "arrest",
-                                             "police investigation", NULL};
+static const char *const criminal_words[] = {
+        "crim",   "prosecut", "law enforcement",      "law-enforcement",
+        "indict", "arrest",   "police investigation", NULL};
 static const char *const criminal_ja[] = {"犯罪", "捜査", "訴追", "起訴", "検挙", "逮捕", NULL};
 
 static bool is_criminal_purpose(const char *s)
@@ -125,7 +147,8 @@ static json_t *agreement_json(struct db_conn *c, struct db_rows *r, int i)
 	json_t *prefixes = json_array();
 	const char *p[1] = {db_rows_get(r, i, A_ID)};
 	struct db_rows *pr;
-	if (db_query(c, "SELECT prefix FROM agreement_prefixes WHERE agreement = $1 ORDER BY prefix",
+	if (db_query(c,
+	             "SELECT prefix FROM agreement_prefixes WHERE agreement = $1 ORDER BY prefix",
 	             p, 1, &pr, NULL) == ACD_OK) {
 		for (int k = 0; k < db_rows_count(pr); k++)
 			json_array_append_new(prefixes, json_string(db_rows_get(pr, k, 0)));
@@ -133,8 +156,9 @@ static json_t *agreement_json(struct db_conn *c, struct db_rows *r, int i)
 	}
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
 	                 db_rows_get(r, i, A_ID), "operator", db_rows_get(r, i, A_OPERATOR),
-	                 "prefixes", prefixes, "valid_from", api_time_json(db_rows_get(r, i, A_FROM)),
-	                 "valid_until", api_time_json(db_rows_get(r, i, A_UNTIL)), "signed_by",
+	                 "prefixes", prefixes, "valid_from",
+	                 api_time_json(db_rows_get(r, i, A_FROM)), "valid_until",
+	                 api_time_json(db_rows_get(r, i, A_UNTIL)), "signed_by",
 	                 text_json(db_rows_get(r, i, A_SIGNED_BY)), "filed_by",
 	                 db_rows_get(r, i, A_FILED_BY), "created_at",
 	                 api_time_json(db_rows_get(r, i, A_CREATED)), "status",
@@ -148,8 +172,8 @@ static json_t *consent_json(struct db_rows *r, int i)
 {
 	acd_time until = strtoll(db_rows_get(r, i, K_UNTIL), NULL, 10);
 	const char *status = db_rows_get(r, i, K_WITHDRAWN) ? "withdrawn"
-	                     : time_now() < until          ? "active"
-	                                                   : "expired";
+	                     : time_now() < until           ? "active"
+	                                                    : "expired";
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
 	                 db_rows_get(r, i, K_ID), "agreement", db_rows_get(r, i, K_AGREEMENT),
 	                 "purpose", db_rows_get(r, i, K_PURPOSE), "scope",
@@ -166,7 +190,8 @@ static enum acd_status load_agreement(struct db_conn *c, const char *id, struct 
                                       struct acd_error *e)
 {
 	const char *p[1] = {id};
-	return db_query(c, "SELECT " AGREEMENT_COLUMNS " FROM agreements WHERE id = $1", p, 1, r, e);
+	return db_query(c, "SELECT " AGREEMENT_COLUMNS " FROM agreements WHERE id = $1", p, 1, r,
+	                e);
 }
 
 /* Loads an agreement the caller may see, or fills a 404. */
@@ -213,21 +238,19 @@ static enum acd_status insert_agreement(struct txn *t, void *arg, struct acd_err
 	snprintf(from, sizeof from, "%" PRId64, (int64_t)a->from);
 	snprintf(until, sizeof until, "%" PRId64, (int64_t)a->until);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	const char *p[8] = {a->id,
-	                    num,
-	                    json_string_value(json_object_get(a->body, "operator")),
-	                    from,
-	                    until,
-	                    json_string_value(json_object_get(a->body, "signed_by")),
-	                    a->who->user,
-	                    at};
-	st = db_exec(t->c,
-	             "INSERT INTO agreements (id, num, operator, valid_from, valid_until, signed_by, "
-	             "filed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-	             p, 8, NULL, e);
+	const char *p[8] = {
+	        a->id,        num,   json_string_value(json_object_get(a->body, "operator")),
+	        from,         until, json_string_value(json_object_get(a->body, "signed_by")),
+	        a->who->user, at};
+	st = db_exec(
+	        t->c,
+	        "INSERT INTO agreements (id, num, operator, valid_from, valid_until, signed_by, "
+	        "filed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	        p, 8, NULL, e);
 	size_t i;
 	json_t *x;
-	json_array_foreach(json_object_get(a->body, "prefixes"), i, x) {
+	json_array_foreach(json_object_get(a->body, "prefixes"), i, x)
+	{
 		if (st != ACD_OK)
 			break;
 		/* Stored canonical ("2001:DB8::/32" as 2001:db8::/32), so one prefix is one row. */
@@ -237,7 +260,8 @@ static enum acd_status insert_agreement(struct txn *t, void *arg, struct acd_err
 		ipaddr_format(&net.addr, addr, sizeof addr);
 		snprintf(prefix, sizeof prefix, "%s/%u", addr, net.bits);
 		const char *q[2] = {a->id, prefix};
-		st = db_exec(t->c, "INSERT INTO agreement_prefixes (agreement, prefix) VALUES ($1, $2)",
+		st = db_exec(t->c,
+		             "INSERT INTO agreement_prefixes (agreement, prefix) VALUES ($1, $2)",
 		             q, 2, NULL, e);
 		if (st != ACD_OK && db_error_is_conflict(t->c))
 			st = acd_fail(e, ACD_EINPUT, "prefixes: %s is listed twice", prefix);
@@ -261,15 +285,18 @@ int api_agreement_create(struct request *rq, struct reply *rp)
 	                sizeof msg))
 		reply_error(rp, 400, "invalid", field, "%s", msg);
 	else if (!api_org_info(rq->c, op, kind, sector) || strcmp(kind, "operator") != 0)
-		reply_error(rp, 400, "invalid", "operator", "operator: '%s' is not a known operator", op);
-	else if (form_time(body, "valid_from", &a.from) && form_time(body, "valid_until", &a.until) &&
-	         a.from >= a.until)
-		reply_error(rp, 400, "invalid", "valid_until", "valid_until: must be after valid_from");
+		reply_error(rp, 400, "invalid", "operator",
+		            "operator: '%s' is not a known operator", op);
+	else if (form_time(body, "valid_from", &a.from) &&
+	         form_time(body, "valid_until", &a.until) && a.from >= a.until)
+		reply_error(rp, 400, "invalid", "valid_until",
+		            "valid_until: must be after valid_from");
 	else if (a.until <= time_now())
 		reply_error(rp, 400, "invalid", "valid_until", "valid_until: already past");
 	else if (api_write(rq, rp, insert_agreement, &a))
-		reply_json(rp, 201, json_pack("{s:s, s:s, s:s}", "id", a.id, "operator", op, "status",
-		                              a.from > time_now() ? "pending" : "active"));
+		reply_json(rp, 201,
+		           json_pack("{s:s, s:s, s:s}", "id", a.id, "operator", op, "status",
+		                     a.from > time_now() ? "pending" : "active"));
 	json_decref(body);
 	return rp->status;
 }
@@ -285,7 +312,8 @@ int api_agreement_list(struct request *rq, struct reply *rp)
 	struct db_rows *r;
 	struct acd_error e = {0};
 	if (db_query(rq->c,
-	             "SELECT " AGREEMENT_COLUMNS " FROM agreements WHERE (CAST($1 AS TEXT) IS NULL OR "
+	             "SELECT " AGREEMENT_COLUMNS
+	             " FROM agreements WHERE (CAST($1 AS TEXT) IS NULL OR "
 	             "operator = $1) "
 	             "ORDER BY num",
 	             p, 1, &r, &e) != ACD_OK)
@@ -372,17 +400,22 @@ int api_agreement_withdraw(struct request *rq, struct reply *rp)
 	bool ok = may_withdraw(&rq->who, r);
 	db_rows_free(r);
 	if (!ok)
-		return reply_error(rp, 403, "forbidden", NULL,
-		                   "only the operator party or an NCO analyst withdraws an agreement");
+		return reply_error(
+		        rp, 403, "forbidden", NULL,
+		        "only the operator party or an NCO analyst withdraws an agreement");
 	json_t *body = withdraw_body(rq, rp);
 	if (!body)
 		return rp->status;
-	struct withdrawal w = {&rq->who, "agreements", rq->params[0], rq->params[0],
+	struct withdrawal w = {&rq->who,
+	                       "agreements",
+	                       rq->params[0],
+	                       rq->params[0],
 	                       json_string_value(json_object_get(body, "reason")),
 	                       "agreement.withdraw"};
 	if (api_write(rq, rp, withdraw, &w))
-		reply_json(rp, 201, json_pack("{s:s, s:s, s:s}", "id", w.id, "status", "withdrawn",
-		                              "withdrawn_by", rq->who.user));
+		reply_json(rp, 201,
+		           json_pack("{s:s, s:s, s:s}", "id", w.id, "status", "withdrawn",
+		                     "withdrawn_by", rq->who.user));
 	json_decref(body);
 	return rp->status;
 }
@@ -428,10 +461,11 @@ static enum acd_status insert_consent(struct txn *t, void *arg, struct acd_error
 	                    us,
 	                    k->who->user,
 	                    at};
-	st = db_exec(t->c,
-	             "INSERT INTO agreement_consents (id, num, agreement, purpose, scope, recipient, "
-	             "valid_until, given_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-	             p, 9, NULL, e);
+	st = db_exec(
+	        t->c,
+	        "INSERT INTO agreement_consents (id, num, agreement, purpose, scope, recipient, "
+	        "valid_until, given_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	        p, 9, NULL, e);
 	char detail[96];
 	snprintf(detail, sizeof detail, "{\"agreement\":\"%s\"}", k->agreement);
 	/* A consent to other-purpose use is a decision: audited as one. */
@@ -452,7 +486,8 @@ int api_consent_create(struct request *rq, struct reply *rp)
 	struct new_consent k = {.who = &rq->who, .agreement = rq->params[0], .body = body};
 	const char *purpose = json_string_value(json_object_get(body, "purpose"));
 	const char *scope = json_string_value(json_object_get(body, "scope"));
-	if (!form_check(body, consent_fields, NFIELDS(consent_fields), true, &field, msg, sizeof msg))
+	if (!form_check(body, consent_fields, NFIELDS(consent_fields), true, &field, msg,
+	                sizeof msg))
 		reply_error(rp, 400, "invalid", field, "%s", msg);
 	else if (is_criminal_purpose(purpose) || is_criminal_purpose(scope))
 		reply_error(rp, 400, "invalid", is_criminal_purpose(purpose) ? "purpose" : "scope",
@@ -462,8 +497,9 @@ int api_consent_create(struct request *rq, struct reply *rp)
 	else if (form_time(body, "valid_until", &k.until) && k.until <= time_now())
 		reply_error(rp, 400, "invalid", "valid_until", "valid_until: already past");
 	else if (api_write(rq, rp, insert_consent, &k))
-		reply_json(rp, 201, json_pack("{s:s, s:s, s:s}", "id", k.id, "agreement", k.agreement,
-		                              "status", "active"));
+		reply_json(rp, 201,
+		           json_pack("{s:s, s:s, s:s}", "id", k.id, "agreement", k.agreement,
+		                     "status", "active"));
 	json_decref(body);
 	return rp->status;
 }
@@ -490,7 +526,8 @@ int api_consent_list(struct request *rq, struct reply *rp)
 		json_decref(items);
 		return api_store_error(rp, &e);
 	}
-	return reply_json(rp, 200, json_pack("{s:s, s:o}", "agreement", rq->params[0], "items", items));
+	return reply_json(rp, 200,
+	                  json_pack("{s:s, s:o}", "agreement", rq->params[0], "items", items));
 }
 
 int api_consent_withdraw(struct request *rq, struct reply *rp)
@@ -502,8 +539,8 @@ int api_consent_withdraw(struct request *rq, struct reply *rp)
 	db_rows_free(r);
 	const char *p[2] = {rq->params[1], rq->params[0]};
 	struct acd_error e = {0};
-	if (db_query(rq->c, "SELECT id FROM agreement_consents WHERE id = $1 AND agreement = $2", p, 2,
-	             &r, &e) != ACD_OK)
+	if (db_query(rq->c, "SELECT id FROM agreement_consents WHERE id = $1 AND agreement = $2", p,
+	             2, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	int found = db_rows_count(r);
 	db_rows_free(r);
@@ -515,12 +552,16 @@ int api_consent_withdraw(struct request *rq, struct reply *rp)
 	json_t *body = withdraw_body(rq, rp);
 	if (!body)
 		return rp->status;
-	struct withdrawal w = {&rq->who, "agreement_consents", rq->params[1], rq->params[0],
-	                       json_string_value(json_object_get(body, "reason")), "consent.withdraw"};
+	struct withdrawal w = {&rq->who,
+	                       "agreement_consents",
+	                       rq->params[1],
+	                       rq->params[0],
+	                       json_string_value(json_object_get(body, "reason")),
+	                       "consent.withdraw"};
 	if (api_write(rq, rp, withdraw, &w))
-		reply_json(rp, 201, json_pack("{s:s, s:s, s:s, s:s}", "id", w.id, "agreement",
-		                              w.agreement, "status", "withdrawn", "withdrawn_by",
-		                              rq->who.user));
+		reply_json(rp, 201,
+		           json_pack("{s:s, s:s, s:s, s:s}", "id", w.id, "agreement", w.agreement,
+		                     "status", "withdrawn", "withdrawn_by", rq->who.user));
 	json_decref(body);
 	return rp->status;
 }

@@ -34,7 +34,8 @@ static bool check_one(const struct form_field *f, json_t *v, char *msg, size_t l
 	switch (f->kind) {
 	case FORM_TEXT:
 		if (json_is_string(v) && json_string_length(v) <= f->max &&
-		    has_text(json_string_value(v)) && strlen(json_string_value(v)) == json_string_length(v))
+		    has_text(json_string_value(v)) &&
+		    strlen(json_string_value(v)) == json_string_length(v))
 			return true;
 		snprintf(msg, len, "%s: non-empty text of at most %zu bytes", f->name, f->max);
 		return false;
@@ -66,7 +67,8 @@ bool form_check(json_t *body, const struct form_field *f, size_t n, bool require
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		const struct form_field *ff = NULL;
 		for (size_t i = 0; i < n && !ff; i++)
 			if (strcmp(f[i].name, key) == 0)

@@ -20,8 +20,8 @@ struct form_field {
 	const char *name;
 	enum form_kind kind;
 	bool required;
-	size_t max;                 /* FORM_TEXT: the longest value in bytes */
-	const char *const *values;  /* FORM_ENUM: NULL-terminated */
+	size_t max;                /* FORM_TEXT: the longest value in bytes */
+	const char *const *values; /* FORM_ENUM: NULL-terminated */
 	/* FORM_CUSTOM: true when v is acceptable, else writes "name: what is wrong" to msg. */
 	bool (*check)(json_t *v, char *msg, size_t len);
 };

@@ -17,23 +17,38 @@
 #include "cpe.h"
 #include "form.h"
 
-#define NOTIFICATION_COLUMNS                                                                     \
-	"id, operator, sector, filed_by, filed_by_org, category, custom_design, introduced_at, "  \
+#define NOTIFICATION_COLUMNS                                                                       \
+	"id, operator, sector, filed_by, filed_by_org, category, custom_design, introduced_at, "   \
 	"filed_at, updated_at, versions, retired_at, retired_by, retire_reason, doc"
-enum { C_ID, C_OPERATOR, C_SECTOR, C_FILED_BY, C_FILED_BY_ORG, C_CATEGORY, C_CUSTOM,
-       C_INTRODUCED, C_FILED, C_UPDATED, C_VERSIONS, C_RETIRED, C_RETIRED_BY, C_REASON, C_DOC };
+enum {
+	C_ID,
+	C_OPERATOR,
+	C_SECTOR,
+	C_FILED_BY,
+	C_FILED_BY_ORG,
+	C_CATEGORY,
+	C_CUSTOM,
+	C_INTRODUCED,
+	C_FILED,
+	C_UPDATED,
+	C_VERSIONS,
+	C_RETIRED,
+	C_RETIRED_BY,
+	C_REASON,
+	C_DOC
+};
 
-static const char *const categories[] = {"firewall",       "vpn",           "auth-server",
-                                         "os",             "cloud-service", "control-system",
-                                         "server",         "network-device", "other",
-                                         NULL};
+static const char *const categories[] = {
+        "firewall",       "vpn",    "auth-server",    "os",    "cloud-service",
+        "control-system", "server", "network-device", "other", NULL};
 
 static bool check_cpe(json_t *v, char *msg, size_t len)
 {
 	char why[160];
 	struct cpe_name n;
 	if (!json_is_string(v)) {
-		snprintf(msg, len, "cpe: a CPE 2.3 name such as cpe:2.3:o:vendor:product:1.0:*:*:*:*:*:*:*");
+		snprintf(msg, len,
+		         "cpe: a CPE 2.3 name such as cpe:2.3:o:vendor:product:1.0:*:*:*:*:*:*:*");
 		return false;
 	}
 	if (cpe_parse(json_string_value(v), json_string_length(v), &n, why, sizeof why))
@@ -71,7 +86,8 @@ static acd_time add_months_jst(acd_time at, int months)
 	tm.tm_year += mon / 12;
 	tm.tm_mon = mon % 12;
 	int y = tm.tm_year + 1900;
-	int last = mdays[tm.tm_mon] + (tm.tm_mon == 1 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+	int last = mdays[tm.tm_mon] +
+	           (tm.tm_mon == 1 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 	if (tm.tm_mday > last)
 		tm.tm_mday = last;
 	return ((acd_time)timegm(&tm) - jst) * ACD_USEC + at % ACD_USEC;
@@ -122,7 +138,8 @@ static bool notification_visible(struct db_conn *c, const struct principal *p, s
 		return false;
 	char ministry[64];
 	api_sector_ministry(c, db_rows_get(r, i, C_SECTOR), ministry);
-	return strcmp(ministry, p->org) == 0 || strcmp(p->org, db_rows_get(r, i, C_FILED_BY_ORG)) == 0;
+	return strcmp(ministry, p->org) == 0 ||
+	       strcmp(p->org, db_rows_get(r, i, C_FILED_BY_ORG)) == 0;
 }
 
 static json_t *notification_json(const struct config *cfg, struct db_rows *r, int i)
@@ -195,10 +212,11 @@ static char *describe(json_t *body)
 
 struct notification_write {
 	const struct principal *who;
-	const char *id;      /* a change or retirement: the notification */
-	json_t *body;        /* the filing or the change (merged onto the current state) */
+	const char *id; /* a change or retirement: the notification */
+	json_t *body;   /* the filing or the change (merged onto the current state) */
 	const char *op, *sector, *reason;
-	acd_time retired_at; /* a retirement */
+	acd_time retired_at; /* a retirement: when the computer left service */
+	bool has_retired_at; /* else it left now */
 	char new_id[32];
 	long long revision;
 };
@@ -211,10 +229,11 @@ static enum acd_status add_version(struct txn *t, const char *id, long long n, c
 	snprintf(ns, sizeof ns, "%lld", n);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
 	const char *v[7] = {id, ns, kind, at, by, doc, reason};
-	return db_exec(t->c,
-	               "INSERT INTO notification_versions (notification, n, kind, at, by_user, doc, "
-	               "reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	               v, 7, NULL, e);
+	return db_exec(
+	        t->c,
+	        "INSERT INTO notification_versions (notification, n, kind, at, by_user, doc, "
+	        "reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	        v, 7, NULL, e);
 }
 
 static enum acd_status audit(struct txn *t, const struct principal *who, const char *action,
@@ -250,11 +269,12 @@ static enum acd_status insert_notification(struct txn *t, void *arg, struct acd_
 	                     intro,
 	                     at,
 	                     doc};
-	st = db_exec(t->c,
-	             "INSERT INTO notifications (id, num, operator, sector, filed_by, filed_by_org, "
-	             "category, custom_design, introduced_at, filed_at, updated_at, versions, doc) "
-	             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11)",
-	             p, 11, NULL, e);
+	st = db_exec(
+	        t->c,
+	        "INSERT INTO notifications (id, num, operator, sector, filed_by, filed_by_org, "
+	        "category, custom_design, introduced_at, filed_at, updated_at, versions, doc) "
+	        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11)",
+	        p, 11, NULL, e);
 	if (st == ACD_OK)
 		st = add_version(t, w->new_id, 1, "filed", w->who->user, doc, NULL, e);
 	free(doc);
@@ -278,7 +298,8 @@ static int check_filer(struct request *rq, struct reply *rp, const char *op, cha
 		api_sector_ministry(rq->c, op_sector, ministry);
 		if (strcmp(ministry, rq->who.org) != 0)
 			return reply_error(rp, 400, "invalid", "operator",
-			                   "operator: %s is not in a sector under %s", op, rq->who.org);
+			                   "operator: %s is not in a sector under %s", op,
+			                   rq->who.org);
 	}
 	return 0;
 }
@@ -295,16 +316,16 @@ int api_notification_create(struct request *rq, struct reply *rp)
 		reply_error(rp, 400, "invalid", field, "%s", msg);
 	else if (json_object_get(body, "reason"))
 		reply_error(rp, 400, "invalid", "reason", "reason: only a change carries a reason");
-	else if (check_filer(rq, rp, json_string_value(json_object_get(body, "operator")), sector) ==
-	         0) {
+	else if (check_filer(rq, rp, json_string_value(json_object_get(body, "operator")),
+	                     sector) == 0) {
 		w.op = json_string_value(json_object_get(body, "operator"));
 		w.sector = sector;
 		if (api_write(rq, rp, insert_notification, &w)) {
 			char ministry[64];
 			api_sector_ministry(rq->c, sector, ministry);
 			reply_json(rp, 201,
-			           json_pack("{s:s, s:i, s:s, s:[s,s]}", "id", w.new_id, "revision", 1,
-			                     "operator", w.op, "delivered_to", ministry, "nco"));
+			           json_pack("{s:s, s:i, s:s, s:[s,s]}", "id", w.new_id, "revision",
+			                     1, "operator", w.op, "delivered_to", ministry, "nco"));
 		}
 	}
 	json_decref(body);
@@ -337,11 +358,12 @@ int api_notification_get(struct request *rq, struct reply *rp)
 		const char *reason = db_rows_get(r, i, 5);
 		json_t *state = json_loads(db_rows_get(r, i, 4), 0, NULL);
 		json_array_append_new(
-		        hist, json_pack("{s:I, s:s, s:o, s:s, s:o, s:o}", "revision",
-		                        (json_int_t)strtoll(db_rows_get(r, i, 0), NULL, 10), "kind",
-		                        db_rows_get(r, i, 1), "at", api_time_json(db_rows_get(r, i, 2)),
-		                        "by", db_rows_get(r, i, 3), "state", state ? state : json_null(),
-		                        "reason", reason ? json_string(reason) : json_null()));
+		        hist,
+		        json_pack("{s:I, s:s, s:o, s:s, s:o, s:o}", "revision",
+		                  (json_int_t)strtoll(db_rows_get(r, i, 0), NULL, 10), "kind",
+		                  db_rows_get(r, i, 1), "at", api_time_json(db_rows_get(r, i, 2)),
+		                  "by", db_rows_get(r, i, 3), "state", state ? state : json_null(),
+		                  "reason", reason ? json_string(reason) : json_null()));
 	}
 	db_rows_free(r);
 	json_object_set_new(doc, "history", hist);
@@ -365,7 +387,8 @@ int api_notification_list(struct request *rq, struct reply *rp)
 		return reply_error(rp, 400, "invalid", "active", "active: true or false");
 	char after_num[24] = "0";
 	if (after && sscanf(after, "N%23[0-9]", after_num) != 1)
-		return reply_error(rp, 400, "invalid", "after", "after: a notification id such as N12");
+		return reply_error(rp, 400, "invalid", "after",
+		                   "after: a notification id such as N12");
 	const char *act = active ? (strcmp(active, "true") == 0 ? "1" : "0") : NULL;
 	const char *p[5] = {after_num, op, cat, sector, act};
 	struct db_rows *r;
@@ -374,7 +397,8 @@ int api_notification_list(struct request *rq, struct reply *rp)
 	             "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE num > $1 "
 	             "AND (CAST($2 AS TEXT) IS NULL OR operator = $2) "
 	             "AND (CAST($3 AS TEXT) IS NULL OR category = $3) "
-	             "AND (CAST($4 AS TEXT) IS NULL OR sector = $4) AND (CAST($5 AS TEXT) IS NULL OR "
+	             "AND (CAST($4 AS TEXT) IS NULL OR sector = $4) AND (CAST($5 AS TEXT) IS NULL "
+	             "OR "
 	             "(CAST($5 AS TEXT) = '1' AND retired_at IS NULL) OR "
 	             "(CAST($5 AS TEXT) = '0' AND retired_at IS NOT NULL)) "
 	             "ORDER BY num LIMIT 5000",
@@ -427,7 +451,8 @@ static enum acd_status current(struct txn *t, const char *id, json_t **doc, long
 		*n = strtoll(db_rows_get(r, 0, C_VERSIONS), NULL, 10) + 1;
 		*doc = json_loads(db_rows_get(r, 0, C_DOC), 0, NULL);
 		if (!*doc)
-			st = acd_fail(e, ACD_EDB, "notification %s: stored document unreadable", id);
+			st = acd_fail(e, ACD_EDB, "notification %s: stored document unreadable",
+			              id);
 	}
 	db_rows_free(r);
 	return st;
@@ -449,15 +474,20 @@ static enum acd_status change_notification(struct txn *t, void *arg, struct acd_
 	snprintf(ns, sizeof ns, "%lld", w->revision);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
 	snprintf(intro, sizeof intro, "%" PRId64, (int64_t)introduced);
-	const char *p[7] = {w->id, ns, at, json_string_value(json_object_get(doc, "category")),
-	                    json_is_true(json_object_get(doc, "custom_design")) ? "1" : "0", intro,
+	const char *p[7] = {w->id,
+	                    ns,
+	                    at,
+	                    json_string_value(json_object_get(doc, "category")),
+	                    json_is_true(json_object_get(doc, "custom_design")) ? "1" : "0",
+	                    intro,
 	                    text};
 	st = db_exec(t->c,
 	             "UPDATE notifications SET versions = $2, updated_at = $3, category = $4, "
 	             "custom_design = $5, introduced_at = $6, doc = $7 WHERE id = $1",
 	             p, 7, NULL, e);
 	if (st == ACD_OK)
-		st = add_version(t, w->id, w->revision, "changed", w->who->user, text, w->reason, e);
+		st = add_version(t, w->id, w->revision, "changed", w->who->user, text, w->reason,
+		                 e);
 	json_decref(doc);
 	free(text);
 	return st == ACD_OK ? audit(t, w->who, "notification.change", w->id, e) : st;
@@ -477,17 +507,20 @@ static enum acd_status retire_notification(struct txn *t, void *arg, struct acd_
 	char ns[24], at[24], retired[24];
 	snprintf(ns, sizeof ns, "%lld", w->revision);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	snprintf(retired, sizeof retired, "%" PRId64, (int64_t)(w->retired_at ? w->retired_at : t->now));
-	if ((w->retired_at ? w->retired_at : t->now) < introduced)
+	snprintf(retired, sizeof retired, "%" PRId64,
+	         (int64_t)(w->has_retired_at ? w->retired_at : t->now));
+	if ((w->has_retired_at ? w->retired_at : t->now) < introduced)
 		st = acd_fail(e, ACD_EINPUT, "retired_at: before the computer was introduced");
 	const char *p[6] = {w->id, ns, at, retired, w->who->user, w->reason};
 	if (st == ACD_OK)
-		st = db_exec(t->c,
-		             "UPDATE notifications SET versions = $2, updated_at = $3, retired_at = $4, "
-		             "retired_by = $5, retire_reason = $6 WHERE id = $1",
-		             p, 6, NULL, e);
+		st = db_exec(
+		        t->c,
+		        "UPDATE notifications SET versions = $2, updated_at = $3, retired_at = $4, "
+		        "retired_by = $5, retire_reason = $6 WHERE id = $1",
+		        p, 6, NULL, e);
 	if (st == ACD_OK)
-		st = add_version(t, w->id, w->revision, "retired", w->who->user, text, w->reason, e);
+		st = add_version(t, w->id, w->revision, "retired", w->who->user, text, w->reason,
+		                 e);
 	free(text);
 	return st == ACD_OK ? audit(t, w->who, "notification.retire", w->id, e) : st;
 }
@@ -525,11 +558,15 @@ int api_notification_change(struct request *rq, struct reply *rp)
 	         (json_object_size(body) == 1 && json_object_get(body, "reason")))
 		reply_error(rp, 400, "invalid", NULL, "a change carries at least one field");
 	else {
-		struct notification_write w = {.who = &rq->who, .id = rq->params[0], .body = body,
-		                               .reason = json_string_value(json_object_get(body, "reason"))};
+		struct notification_write w = {
+		        .who = &rq->who,
+		        .id = rq->params[0],
+		        .body = body,
+		        .reason = json_string_value(json_object_get(body, "reason"))};
 		if (api_write(rq, rp, change_notification, &w))
-			reply_json(rp, 201, json_pack("{s:s, s:I}", "id", w.id, "revision",
-			                              (json_int_t)w.revision));
+			reply_json(rp, 201,
+			           json_pack("{s:s, s:I}", "id", w.id, "revision",
+			                     (json_int_t)w.revision));
 	}
 	json_decref(body);
 	return rp->status;
@@ -550,13 +587,15 @@ int api_notification_retire(struct request *rq, struct reply *rp)
 	struct notification_write w = {.who = &rq->who, .id = rq->params[0]};
 	if (!form_check(body, retire_fields, 2, true, &field, msg, sizeof msg))
 		reply_error(rp, 400, "invalid", field, "%s", msg);
-	else if (form_time(body, "retired_at", &w.retired_at) && w.retired_at > time_now())
+	else if ((w.has_retired_at = form_time(body, "retired_at", &w.retired_at)) &&
+	         w.retired_at > time_now())
 		reply_error(rp, 400, "invalid", "retired_at", "retired_at: not in the future");
 	else {
 		w.reason = json_string_value(json_object_get(body, "reason"));
 		if (api_write(rq, rp, retire_notification, &w))
-			reply_json(rp, 201, json_pack("{s:s, s:I, s:b}", "id", w.id, "revision",
-			                              (json_int_t)w.revision, "active", 0));
+			reply_json(rp, 201,
+			           json_pack("{s:s, s:I, s:b}", "id", w.id, "revision",
+			                     (json_int_t)w.revision, "active", 0));
 	}
 	json_decref(body);
 	return rp->status;
@@ -578,8 +617,8 @@ static json_t *standing_json(const char *op, const char *sector, const struct st
 	                     : now >= deadline        ? "in-time"
 	                                              : "open";
 	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:O}", "operator", op, "sector",
-	                 sector, "status", status, "filed", s->filed, "active", s->active,
-	                 "exempt", s->exempt, "transitional", s->transitional, "on_introduction",
+	                 sector, "status", status, "filed", s->filed, "active", s->active, "exempt",
+	                 s->exempt, "transitional", s->transitional, "on_introduction",
 	                 s->on_introduction, "late", s->late);
 }
 
@@ -589,9 +628,10 @@ static enum acd_status operator_standing(struct db_conn *c, const struct config 
 {
 	const char *p[1] = {op};
 	struct db_rows *r;
-	enum acd_status st = db_query(
-	        c, "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE operator = $1 ORDER BY num",
-	        p, 1, &r, e);
+	enum acd_status st = db_query(c,
+	                              "SELECT " NOTIFICATION_COLUMNS
+	                              " FROM notifications WHERE operator = $1 ORDER BY num",
+	                              p, 1, &r, e);
 	if (st != ACD_OK)
 		return st;
 	for (int k = 0; k < db_rows_count(r); k++) {
@@ -603,9 +643,10 @@ static enum acd_status operator_standing(struct db_conn *c, const struct config 
 		s->on_introduction += strcmp(d.kind, "on-introduction") == 0;
 		if (d.late)
 			json_array_append_new(s->late,
-			                      json_pack("{s:s, s:s, s:o, s:o}", "id", db_rows_get(r, k, C_ID),
-			                                "kind", d.kind, "due_at", time_json(d.due),
-			                                "filed_at", api_time_json(db_rows_get(r, k, C_FILED))));
+			                      json_pack("{s:s, s:s, s:o, s:o}", "id",
+			                                db_rows_get(r, k, C_ID), "kind", d.kind,
+			                                "due_at", time_json(d.due), "filed_at",
+			                                api_time_json(db_rows_get(r, k, C_FILED))));
 	}
 	db_rows_free(r);
 	return ACD_OK;
@@ -634,8 +675,8 @@ int api_notification_transition(struct request *rq, struct reply *rp)
 		st = operator_standing(rq->c, cfg, db_rows_get(ops, i, 0), &s, &e);
 		if (st == ACD_OK)
 			json_array_append_new(items, standing_json(db_rows_get(ops, i, 0),
-			                                           db_rows_get(ops, i, 1), &s, deadline,
-			                                           now));
+			                                           db_rows_get(ops, i, 1), &s,
+			                                           deadline, now));
 		json_decref(s.late);
 	}
 	db_rows_free(ops);
@@ -650,6 +691,6 @@ int api_notification_transition(struct request *rq, struct reply *rp)
 	                            time_json(cfg->enforced_at), "transition_months",
 	                            cfg->transition_months, "deadline", time_json(deadline),
 	                            "due_days_after_introduction",
-	                            (json_int_t)(cfg->notification_due / (86400 * ACD_USEC)), "items",
-	                            items));
+	                            (json_int_t)(cfg->notification_due / (86400 * ACD_USEC)),
+	                            "items", items));
 }

@@ -17,11 +17,11 @@
 
 /* True when an agreement with `operator`, valid at `at` and not withdrawn by then, has a
  * prefix that contains all of `cidr` (an address or CIDR, IPv4 or IPv6). */
-bool agreement_covers(struct db_conn *c, const char *operator, const char *cidr, acd_time at);
+bool agreement_covers(struct db_conn *c, const char *operator, const char * cidr, acd_time at);
 
 /* True when the operator, party to an agreement in force at `at`, gave a consent in force at
  * `at` for exactly this purpose and recipient (a consent is specific: no wildcards). */
-bool consent_covers(struct db_conn *c, const char *operator, const char *purpose,
+bool consent_covers(struct db_conn *c, const char *operator, const char * purpose,
                     const char *recipient, acd_time at);
 
 #endif

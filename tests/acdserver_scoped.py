@@ -1,21 +1,14 @@
-"""acdserver — a real acdd for the API tests: a fresh store (SQLite, or PostgreSQL), users made
-with `build/acd user add`, acdd listening on a free loopback port, and HTTP helpers that
-return (status, json). python3 standard library only.
-
-PostgreSQL: when the CTest fixture `pg` runs (ACD_TEST_PG_URL_FILE names the file with the
-cluster's libpq URL), each Server makes a fresh database in that cluster with psql. Without
-the fixture (a test run by hand), the first PostgreSQL server starts a private throw-away
-cluster with tests/pg_cluster.py — initdb and postgres as the postgres user (runuser), a Unix
-socket only — and stops it at exit.
+"""acdserver_scoped — a Server as a context manager for API tests: one fresh store (SQLite, or
+a new database in the PostgreSQL test cluster) and one acdd per `with` block, users made with
+`build/acd user add`, HTTP helpers that return (status, json); acdd is stopped, its exit
+checked, and its store removed on leaving. The cluster and port helpers are acdserver.py's.
 
     with Server("sqlite", "notif") as s:
-        tok = s.user("operator", "op-1", sector="electricity")
+        tok, uid = s.user("operator", "op-1", sector="electricity")
         status, body = s.post("/api/v1/notifications", {...}, tok)
 """
-import atexit
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,51 +19,21 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import acdtest  # noqa: E402
-import pg_cluster  # noqa: E402
+import acdserver  # noqa: E402
 
-ACDD = os.path.join(acdtest.BUILD, "acdd")
+from acdserver import ACDD, free_port, fresh_pg_database  # noqa: E402
+from acdserver import pg_url as _cluster_url  # noqa: E402
+
 ACD = acdtest.ACD
-_own_cluster = None
 
 
 def backends():
     """The stores every API test runs on: both, always (PostgreSQL is never skipped)."""
-    return ["sqlite", "postgresql"]
+    return list(acdserver.BACKENDS)
 
 
 def _quiet_env():
     return dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
-
-
-def _cluster_url():
-    """The test cluster's libpq URL: the fixture's (ACD_TEST_PG_URL_FILE) or our own."""
-    global _own_cluster
-    path = os.environ.get("ACD_TEST_PG_URL_FILE")
-    if path and os.path.exists(path):
-        with open(path) as f:
-            return f.read().strip()
-    if _own_cluster is None:
-        _own_cluster = tempfile.mkdtemp(prefix="acd-pg-")
-        pg_cluster.start(_own_cluster)
-        atexit.register(pg_cluster.stop, _own_cluster)
-    with open(os.path.join(_own_cluster, "url")) as f:
-        return f.read().strip()
-
-
-def fresh_pg_database(name):
-    """Creates database `name` (dropping a leftover) in the test cluster; returns its URL."""
-    url = _cluster_url()
-    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], check=True,
-                       stdout=subprocess.DEVNULL, env=_quiet_env())
-    base, _, query = url.partition("?")
-    return base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
