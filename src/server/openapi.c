@@ -46,8 +46,6 @@ static const char schemas[] =
         "  \"lessons\": {\"type\": \"string\"},"
         "  \"indicators\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/components/schemas/Indicator\"}},"
         "  \"anonymous\": {\"type\": \"boolean\"}}},"
-        "\"ReportFollowup\": {\"description\": \"Any subset of Report's fields but operator, sector"
-        " and anonymous; tlp may only narrow.\", \"allOf\": [{\"$ref\": \"#/components/schemas/Report\"}]},"
         "\"ScopeChange\": {\"type\": \"object\", \"required\": [\"tlp\"], \"properties\": {"
         " \"tlp\": {\"enum\": [\"red\", \"amber+strict\", \"amber\", \"green\", \"clear\"]},"
         " \"consent\": {\"type\": \"boolean\", \"description\": \"the reporter's consent, needed to widen\"},"
@@ -175,6 +173,23 @@ static json_t *operation(const struct route *r)
 	return op;
 }
 
+/* ReportFollowup: Report's properties, none required, without the ones fixed by the first
+ * report (a follow-up carries any subset; tlp may only narrow). */
+static void add_followup_schema(json_t *comp)
+{
+	json_t *props = json_deep_copy(json_object_get(json_object_get(comp, "Report"), "properties"));
+	if (!props)
+		return;
+	json_object_del(props, "operator");
+	json_object_del(props, "sector");
+	json_object_del(props, "anonymous");
+	json_object_set_new(comp, "ReportFollowup",
+	                    json_pack("{s:s, s:s, s:b, s:o}", "type", "object", "description",
+	                              "Any subset of the first report's fields but operator, sector "
+	                              "and anonymous; tlp may only narrow.",
+	                              "additionalProperties", 0, "properties", props));
+}
+
 json_t *openapi_document(void)
 {
 	json_t *paths = json_object();
@@ -193,6 +208,7 @@ json_t *openapi_document(void)
 		json_object_set_new(item, lower, operation(r));
 	}
 	json_t *comp = json_loads(schemas, 0, NULL);
+	add_followup_schema(comp);
 	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi",
 	                 "3.0.3", "info", "title", "acdd — Active Cyber Defense central server",
 	                 "version", "1", "description",
