@@ -115,10 +115,6 @@ static const char schemas[] =
         "\"Sensor\": {\"type\": \"object\", \"required\": [\"id\", \"facility\", \"public_key\"],"
         " \"properties\": {\"id\": {\"type\": \"string\"}, \"facility\": {\"type\": \"string\"},"
         " \"public_key\": {\"type\": \"string\", \"description\": \"base64 Ed25519 public key\"}}},"
-        "\"Consent\": {\"type\": \"object\", \"required\": [\"purpose\", \"scope\", \"recipient\","
-        " \"valid_until\"], \"properties\": {\"purpose\": {\"type\": \"string\"},"
-        " \"scope\": {\"type\": \"string\"}, \"recipient\": {\"type\": \"string\"},"
-        " \"valid_until\": {\"type\": \"string\", \"format\": \"date-time\"}}}"
         "\"Withdrawal\": {\"type\": \"object\", \"additionalProperties\": false,"
         " \"properties\": {\"reason\": {\"type\": \"string\", \"maxLength\": 2000}}}"
         "}";
@@ -207,7 +203,8 @@ json_t *openapi_document(void)
 			                                                              : r->method[k]);
 		json_object_set_new(item, lower, operation(r));
 	}
-	json_t *comp = json_loads(schemas, 0, NULL);
+	/* Duplicate keys refused: a schema given twice would silently hide one of them. */
+	json_t *comp = json_loads(schemas, JSON_REJECT_DUPLICATES, NULL);
 	add_followup_schema(comp);
 	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}}", "openapi",
 	                 "3.0.3", "info", "title", "acdd — Active Cyber Defense central server",
