@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (prefix_table_parse(prefixes, strlen(prefixes), "fuzz", NULL, &pt, &e) != ACD_OK)
 			abort();
 		for (int i = 0; i < 3; i++)
-			if (approval_parse((const uint8_t *)approvals[i], strlen(approvals[i]), &a[i],
-			                   &e) != ACD_OK)
+			if (approval_parse((const uint8_t *)approvals[i], strlen(approvals[i]),
+			                   &a[i], &e) != ACD_OK)
 				abort();
 	}
 	uint8_t *p = fuzz_exact_copy(data, size);
@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		size_t k;
 		json_t *sid;
-		json_array_foreach(json_object_get(rec, "selectors"), k, sid) {
+		json_array_foreach(json_object_get(rec, "selectors"), k, sid)
+		{
 			const char *s = json_string_value(sid);
 			if (!s || (strcmp(s, "S1") && strcmp(s, "S2") && strcmp(s, "S3")))
 				abort();
@@ -76,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!ipaddr_parse(json_string_value(json_object_get(rec, "src")), &src) ||
 		    !ipaddr_parse(json_string_value(json_object_get(rec, "dst")), &dst))
 			abort();
-		bool sd = prefix_table_is_domestic(pt, &src), dd = prefix_table_is_domestic(pt, &dst);
+		bool sd = prefix_table_is_domestic(pt, &src),
+		     dd = prefix_table_is_domestic(pt, &dst);
 		if (sd && dd)
 			abort();
 		if (i == 0 && (sd || dd))

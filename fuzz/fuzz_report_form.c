@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool first = report_form_check(body, true, &field, msg, sizeof msg);
 	if (!first && (!field || !memchr(msg, '\0', sizeof msg) || !msg[0]))
 		abort();
-	static const char *const required[] = {"urgency", "tlp",     "sector",
+	static const char *const required[] = {"urgency",  "tlp",        "sector",
 	                                       "operator", "event_type", "summary"};
 	for (size_t i = 0; first && i < sizeof required / sizeof required[0]; i++)
 		if (!json_object_get(body, required[i]))

@@ -28,17 +28,21 @@ static const struct verb verbs[] = {
         {{"prefixes", "check"},
          cmd_prefixes_check,
          "prefixes check [--country CC] FILE [ADDRESS …]"},
-        {{"init", NULL}, cmd_init, "[--db URL] init             create the store and its keys; prints the admin token"},
+        {{"init", NULL},
+         cmd_init,
+         "[--db URL] init             create the store and its keys; prints the admin token"},
         {{"user", "add"},
          cmd_user_add,
          "[--db URL] user add --role ROLE --org ORG --name NAME [--sector ID]\n"
-         "                [--consent-at TIME] [--clearance LEVEL] [--handler] [--anonymous-reader]"},
+         "                [--consent-at TIME] [--clearance LEVEL] [--handler] "
+         "[--anonymous-reader]"},
         {{"sensor", "add"},
          cmd_sensor_add,
          "[--db URL] sensor add --id ID --facility NAME --public-key BASE64"},
         {{"audit", "verify"},
          cmd_audit_verify,
-         "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first bad entry"},
+         "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first "
+         "bad entry"},
 };
 
 /* Set once by main from the command line, read by the verbs. */

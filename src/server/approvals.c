@@ -17,12 +17,31 @@
 #include "api.h"
 #include "approval.h"
 
-#define APPROVAL_COLUMNS                                                                         \
+#define APPROVAL_COLUMNS                                                                           \
 	"id, kind, facility, selectors, justification, valid_from, valid_until, agreement_party, " \
 	"state, requested_by, requested_at, decided_by, decided_at, document, sig, signer, "       \
 	"revoked_at, revocation, revocation_sig"
-enum { A_ID, A_KIND, A_FACILITY, A_SELECTORS, A_JUST, A_FROM, A_UNTIL, A_PARTY, A_STATE,
-       A_REQ_BY, A_REQ_AT, A_DEC_BY, A_DEC_AT, A_DOC, A_SIG, A_SIGNER, A_REV_AT, A_REV, A_REV_SIG };
+enum {
+	A_ID,
+	A_KIND,
+	A_FACILITY,
+	A_SELECTORS,
+	A_JUST,
+	A_FROM,
+	A_UNTIL,
+	A_PARTY,
+	A_STATE,
+	A_REQ_BY,
+	A_REQ_AT,
+	A_DEC_BY,
+	A_DEC_AT,
+	A_DOC,
+	A_SIG,
+	A_SIGNER,
+	A_REV_AT,
+	A_REV,
+	A_REV_SIG
+};
 
 /* The Contract 2 document for a request, keys in the contract's order; compact, so the signed
  * bytes are exactly what json_dumps gives for the same request. */
@@ -43,8 +62,9 @@ static json_t *approval_document(const char *id, json_t *req)
  * …" names it; the rule messages name it in their text. */
 static const char *parser_field(const char *msg)
 {
-	static const char *const fields[] = {"agreement_party", "selectors", "valid_until",
-	                                     "valid_from", "facility", "kind", NULL};
+	static const char *const fields[] = {
+	        "agreement_party", "selectors", "valid_until", "valid_from",
+	        "facility",        "kind",      NULL};
 	const char *f = strstr(msg, "field '");
 	const char *from = f ? f + 7 : msg;
 	for (int i = 0; fields[i]; i++)
@@ -58,18 +78,19 @@ static const char *parser_field(const char *msg)
  * sensor's own parser), plus what only a request has. Fills a 400 reply on failure. */
 static bool check_request(json_t *req, struct reply *rp)
 {
-	static const char *const keys[] = {"kind",        "facility",    "selectors",
-	                                   "justification", "valid_from", "valid_until",
-	                                   "agreement_party", NULL};
+	static const char *const keys[] = {
+	        "kind",       "facility",    "selectors",       "justification",
+	        "valid_from", "valid_until", "agreement_party", NULL};
 	const char *key;
 	json_t *v;
-	json_object_foreach(req, key, v) {
+	json_object_foreach(req, key, v)
+	{
 		bool known = false;
 		for (int i = 0; keys[i]; i++)
 			known = known || strcmp(key, keys[i]) == 0;
 		if (!known) {
-			reply_error(rp, 400, "invalid", key, "%s: not a field of an approval request",
-			            key);
+			reply_error(rp, 400, "invalid", key,
+			            "%s: not a field of an approval request", key);
 			return false;
 		}
 	}
@@ -101,7 +122,8 @@ static bool check_request(json_t *req, struct reply *rp)
 	}
 	if (st != ACD_OK) {
 		reply_error(rp, 400, "invalid", parser_field(e.msg), "%s",
-		            strncmp(e.msg, "approval APR-0000-0000: ", 24) == 0 ? e.msg + 24 : e.msg);
+		            strncmp(e.msg, "approval APR-0000-0000: ", 24) == 0 ? e.msg + 24
+		                                                                : e.msg);
 		return false;
 	}
 	return true;
@@ -115,8 +137,7 @@ struct new_request {
 
 /* Appends the next event of an approval's history, with its audit entry. */
 static enum acd_status approval_event(struct txn *t, const struct principal *who, const char *id,
-                                      const char *action, const char *reason,
-                                      struct acd_error *e)
+                                      const char *action, const char *reason, struct acd_error *e)
 {
 	const char *p[1] = {id};
 	struct db_rows *r;
@@ -195,7 +216,8 @@ int api_approval_create(struct request *rq, struct reply *rp)
 	if (check_request(req, rp)) {
 		struct new_request nr = {.who = &rq->who, .req = req};
 		if (api_write(rq, rp, insert_request, &nr))
-			reply_json(rp, 201, json_pack("{s:s, s:s}", "id", nr.id, "state", "requested"));
+			reply_json(rp, 201,
+			           json_pack("{s:s, s:s}", "id", nr.id, "state", "requested"));
 	}
 	json_decref(req);
 	return rp->status;
@@ -222,9 +244,9 @@ static json_t *approval_json(struct db_rows *r, int i)
 	        api_time_json(db_rows_get(r, i, A_UNTIL)), "state", db_rows_get(r, i, A_STATE),
 	        "requested_by", db_rows_get(r, i, A_REQ_BY), "requested_at",
 	        api_time_json(db_rows_get(r, i, A_REQ_AT)), "decided_by",
-	        db_rows_get(r, i, A_DEC_BY), "decided_at", api_time_json(db_rows_get(r, i, A_DEC_AT)),
-	        "signer", db_rows_get(r, i, A_SIGNER), "revoked_at",
-	        api_time_json(db_rows_get(r, i, A_REV_AT)));
+	        db_rows_get(r, i, A_DEC_BY), "decided_at",
+	        api_time_json(db_rows_get(r, i, A_DEC_AT)), "signer", db_rows_get(r, i, A_SIGNER),
+	        "revoked_at", api_time_json(db_rows_get(r, i, A_REV_AT)));
 	json_object_set_new(o, "agreement_party", party ? json_loads(party, 0, NULL) : json_null());
 	return o;
 }
@@ -271,12 +293,12 @@ int api_approval_get(struct request *rq, struct reply *rp)
 	             "approval = $1 ORDER BY n",
 	             p, 1, &r, &e) == ACD_OK) {
 		for (int i = 0; i < db_rows_count(r); i++)
-			json_array_append_new(
-			        hist, json_pack("{s:o, s:s, s:s, s:s, s:s?}", "at",
-			                        api_time_json(db_rows_get(r, i, 1)), "by",
-			                        db_rows_get(r, i, 2), "role", db_rows_get(r, i, 3),
-			                        "action", db_rows_get(r, i, 4), "reason",
-			                        db_rows_get(r, i, 5)));
+			json_array_append_new(hist, json_pack("{s:o, s:s, s:s, s:s, s:s?}", "at",
+			                                      api_time_json(db_rows_get(r, i, 1)),
+			                                      "by", db_rows_get(r, i, 2), "role",
+			                                      db_rows_get(r, i, 3), "action",
+			                                      db_rows_get(r, i, 4), "reason",
+			                                      db_rows_get(r, i, 5)));
 		db_rows_free(r);
 	}
 	json_object_set_new(o, "history", hist);
@@ -291,8 +313,8 @@ struct decision {
 	const struct principal *who;
 	const struct keys *keys;
 	const char *id, *decision, *reason;
-	int status;        /* an HTTP status when the decision is refused, else 0 */
-	char why[300];     /* … and why */
+	int status;    /* an HTTP status when the decision is refused, else 0 */
+	char why[300]; /* … and why */
 };
 
 /* Refuses the decision inside the transaction (nothing is written). */
@@ -305,8 +327,8 @@ static enum acd_status refuse(struct decision *d, int status, struct acd_error *
 
 /* For an agreement approval: a recorded, unwithdrawn agreement must cover every prefix of the
  * party over the whole validity window, checked now (the office signs only while it does). */
-static bool party_covered(struct db_conn *c, const char *party_json, acd_time now,
-                          acd_time from, acd_time until)
+static bool party_covered(struct db_conn *c, const char *party_json, acd_time now, acd_time from,
+                          acd_time until)
 {
 	json_t *party = json_loads(party_json ? party_json : "", 0, NULL);
 	const char *op = json_string_value(json_object_get(party, "operator"));
@@ -314,7 +336,8 @@ static bool party_covered(struct db_conn *c, const char *party_json, acd_time no
 	bool ok = op && json_array_size(prefixes) > 0;
 	size_t i;
 	json_t *pfx;
-	json_array_foreach(prefixes, i, pfx) {
+	json_array_foreach(prefixes, i, pfx)
+	{
 		const char *cidr = json_string_value(pfx);
 		ok = ok && cidr && agreement_covers(c, op, cidr, now) &&
 		     agreement_covers(c, op, cidr, from > now ? from : now) &&
@@ -335,9 +358,10 @@ static enum acd_status sign_document(struct txn *t, struct decision *d, struct d
 	if (agreement && !party_covered(t->c, db_rows_get(r, 0, A_PARTY), t->now,
 	                                strtoll(db_rows_get(r, 0, A_FROM), NULL, 10),
 	                                strtoll(db_rows_get(r, 0, A_UNTIL), NULL, 10)))
-		return refuse(d, 409, e,
-		              "no recorded, unwithdrawn agreement covers the party's prefixes for the "
-		              "whole validity period");
+		return refuse(
+		        d, 409, e,
+		        "no recorded, unwithdrawn agreement covers the party's prefixes for the "
+		        "whole validity period");
 	json_t *req = json_pack("{s:s, s:s, s:o, s:o, s:o}", "kind", db_rows_get(r, 0, A_KIND),
 	                        "facility", db_rows_get(r, 0, A_FACILITY), "valid_from",
 	                        api_time_json(db_rows_get(r, 0, A_FROM)), "valid_until",
@@ -353,7 +377,8 @@ static enum acd_status sign_document(struct txn *t, struct decision *d, struct d
 	char sig[128], at[24];
 	sig_sign_b64((const uint8_t *)text, strlen(text), sk, sig, sizeof sig);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	const char *p[6] = {d->id, d->who->user, at, text, sig, agreement ? "office" : "commission"};
+	const char *p[6] = {d->id, d->who->user, at,
+	                    text,  sig,          agreement ? "office" : "commission"};
 	enum acd_status st = db_exec(t->c,
 	                             "UPDATE approvals SET state = 'approved', decided_by = $2, "
 	                             "decided_at = $3, document = $4, sig = $5, signer = $6 "
@@ -378,9 +403,10 @@ static enum acd_status decide(struct txn *t, void *arg, struct acd_error *e)
 	if (strcmp(db_rows_get(r, 0, A_STATE), "requested") != 0)
 		st = refuse(d, 409, e, "only a request in state 'requested' can be decided");
 	else if (d->who->role == ROLE_ANALYST && !agreement)
-		st = refuse(d, 403, e,
-		            "only the commission approves non-consent acquisition (foreign-foreign, "
-		            "foreign-domestic)");
+		st = refuse(
+		        d, 403, e,
+		        "only the commission approves non-consent acquisition (foreign-foreign, "
+		        "foreign-domestic)");
 	else if (d->who->role == ROLE_COMMISSION && agreement)
 		st = refuse(d, 403, e,
 		            "agreement approvals are issued by the office on a recorded agreement");
@@ -391,7 +417,8 @@ static enum acd_status decide(struct txn *t, void *arg, struct acd_error *e)
 	else {
 		char at[24];
 		snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-		const char *p[4] = {d->id, strcmp(d->decision, "reject") == 0 ? "rejected" : "revise",
+		const char *p[4] = {d->id,
+		                    strcmp(d->decision, "reject") == 0 ? "rejected" : "revise",
 		                    d->who->user, at};
 		st = db_exec(t->c,
 		             "UPDATE approvals SET state = $2, decided_by = $3, decided_at = $4 "
@@ -423,13 +450,14 @@ int api_approval_decide(struct request *rq, struct reply *rp)
 		struct decision d = {&rq->who, &rq->srv->keys, rq->params[0], dec, reason, 0, ""};
 		struct acd_error e = {0};
 		if (writer_run(rq->srv->writer, decide, &d, &e) == ACD_OK)
-			reply_json(rp, 200, json_pack("{s:s, s:s}", "id", d.id, "state",
-			                              strcmp(dec, "approve") == 0   ? "approved"
-			                              : strcmp(dec, "reject") == 0 ? "rejected"
-			                                                            : "revise"));
+			reply_json(rp, 200,
+			           json_pack("{s:s, s:s}", "id", d.id, "state",
+			                     strcmp(dec, "approve") == 0  ? "approved"
+			                     : strcmp(dec, "reject") == 0 ? "rejected"
+			                                                  : "revise"));
 		else if (d.status)
-			reply_error(rp, d.status, d.status == 404 ? "not_found" : "conflict", NULL, "%s",
-			            d.why);
+			reply_error(rp, d.status, d.status == 404 ? "not_found" : "conflict", NULL,
+			            "%s", d.why);
 		else
 			api_store_error(rp, &e);
 	}
@@ -449,7 +477,8 @@ int api_approval_document(struct request *rq, struct reply *rp)
 	                  : NULL;
 	db_rows_free(r);
 	if (!found)
-		return reply_error(rp, 404, "not_found", NULL, "no signed document for this approval");
+		return reply_error(rp, 404, "not_found", NULL,
+		                   "no signed document for this approval");
 	return reply_json(rp, 200, o);
 }
 

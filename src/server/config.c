@@ -37,7 +37,8 @@ static enum acd_status only_keys(json_t *obj, const char *const *known, const ch
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		bool ok = false;
 		for (int i = 0; known[i]; i++)
 			ok = ok || strcmp(key, known[i]) == 0;
@@ -63,8 +64,9 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 	json_t *t = json_object_get(root, "notification_transition");
 	enum acd_status st = only_keys(root, top, "", path, e);
 	if (st == ACD_OK && d)
-		st = json_is_object(d) ? only_keys(d, dl, "report_deadlines.", path, e)
-		                       : acd_fail(e, ACD_EINPUT, "%s: report_deadlines: object", path);
+		st = json_is_object(d)
+		             ? only_keys(d, dl, "report_deadlines.", path, e)
+		             : acd_fail(e, ACD_EINPUT, "%s: report_deadlines: object", path);
 	if (st == ACD_OK && d)
 		st = read_span(d, "first_hours", HOUR, &c->first_report, path, e);
 	if (st == ACD_OK && d)
@@ -72,9 +74,9 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 	if (st == ACD_OK && d)
 		st = read_span(d, "final_days", DAY, &c->final_report, path, e);
 	if (st == ACD_OK && t)
-		st = json_is_object(t) ? only_keys(t, tr, "notification_transition.", path, e)
-		                       : acd_fail(e, ACD_EINPUT, "%s: notification_transition: object",
-		                                  path);
+		st = json_is_object(t)
+		             ? only_keys(t, tr, "notification_transition.", path, e)
+		             : acd_fail(e, ACD_EINPUT, "%s: notification_transition: object", path);
 	if (st == ACD_OK && t)
 		st = read_span(t, "due_days", DAY, &c->notification_due, path, e);
 	if (st == ACD_OK && t && json_object_get(t, "enforced_at")) {

@@ -14,11 +14,11 @@
 #include "timefmt.h"
 
 struct config {
-	acd_time first_report;    /* a first report is due this long after discovery */
-	acd_time followup;        /* an open report is due a follow-up this long after its last */
-	acd_time final_report;    /* the final report is due this long after the first */
-	acd_time enforced_at;     /* enforcement of the notification duty */
-	int transition_months;    /* computers in use then must be notified within this */
+	acd_time first_report;     /* a first report is due this long after discovery */
+	acd_time followup;         /* an open report is due a follow-up this long after its last */
+	acd_time final_report;     /* the final report is due this long after the first */
+	acd_time enforced_at;      /* enforcement of the notification duty */
+	int transition_months;     /* computers in use then must be notified within this */
 	acd_time notification_due; /* later ones are late when filed this long after introduction */
 };
 

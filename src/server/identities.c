@@ -25,11 +25,10 @@ int api_sectors(struct request *rq, struct reply *rp)
 		return api_store_error(rp, &e);
 	json_t *items = json_array();
 	for (int i = 0; i < db_rows_count(r); i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "id",
-		                                       db_rows_get(r, i, 0), "name_ja",
-		                                       db_rows_get(r, i, 1), "name_en",
-		                                       db_rows_get(r, i, 2), "ministry",
-		                                       db_rows_get(r, i, 3)));
+		json_array_append_new(
+		        items, json_pack("{s:s, s:s, s:s, s:s}", "id", db_rows_get(r, i, 0),
+		                         "name_ja", db_rows_get(r, i, 1), "name_en",
+		                         db_rows_get(r, i, 2), "ministry", db_rows_get(r, i, 3)));
 	db_rows_free(r);
 	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
 }

@@ -12,19 +12,23 @@ static const char schemas[] =
         "\"Error\": {\"type\": \"object\", \"required\": [\"error\", \"message\", \"field\"],"
         " \"properties\": {\"error\": {\"type\": \"string\"}, \"message\": {\"type\": \"string\"},"
         " \"field\": {\"type\": [\"string\", \"null\"]}}},"
-        "\"Indicator\": {\"type\": \"object\", \"required\": [\"type\", \"value\"], \"properties\": {"
+        "\"Indicator\": {\"type\": \"object\", \"required\": [\"type\", \"value\"], "
+        "\"properties\": {"
         " \"type\": {\"enum\": [\"ipv4\", \"ipv6\", \"cidr\", \"domain\", \"url\", \"sha256\","
         "  \"md5\", \"email\", \"cve\"]}, \"value\": {\"type\": \"string\", \"maxLength\": 2048}}},"
         "\"Report\": {\"type\": \"object\", \"additionalProperties\": false,"
-        " \"required\": [\"urgency\", \"tlp\", \"sector\", \"operator\", \"event_type\", \"summary\"],"
+        " \"required\": [\"urgency\", \"tlp\", \"sector\", \"operator\", \"event_type\", "
+        "\"summary\"],"
         " \"properties\": {"
         "  \"urgency\": {\"enum\": [\"alert\", \"caution\", \"reference\"]},"
         "  \"tlp\": {\"enum\": [\"red\", \"amber+strict\", \"amber\", \"green\", \"clear\"]},"
         "  \"sector\": {\"type\": \"string\"}, \"operator\": {\"type\": \"string\"},"
-        "  \"event_type\": {\"enum\": [\"precursor\", \"leak\", \"destruction\", \"unavailability\","
+        "  \"event_type\": {\"enum\": [\"precursor\", \"leak\", \"destruction\", "
+        "\"unavailability\","
         "   \"malware\", \"code-execution\", \"intrusion\", \"other\"]},"
         "  \"causes\": {\"type\": \"array\", \"items\": {\"enum\": [\"suspicious-mail\","
-        "   \"id-spoofing\", \"ddos\", \"illicit-acquisition\", \"insider\", \"improper-operation\","
+        "   \"id-spoofing\", \"ddos\", \"illicit-acquisition\", \"insider\", "
+        "\"improper-operation\","
         "   \"operation-error\", \"management-error\", \"suspicious-file-run\","
         "   \"suspicious-site-visit\", \"contractor-error\", \"equipment-failure\","
         "   \"vulnerability\", \"spillover\", \"disaster\", \"other\", \"unknown\"]}},"
@@ -44,11 +48,13 @@ static const char schemas[] =
         "   \"format\": \"date-time\"}, \"text\": {\"type\": \"string\"}}}},"
         "  \"next_steps\": {\"enum\": [\"ongoing\", \"investigating\", \"studying\", \"done\"]},"
         "  \"lessons\": {\"type\": \"string\"},"
-        "  \"indicators\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/components/schemas/Indicator\"}},"
+        "  \"indicators\": {\"type\": \"array\", \"items\": {\"$ref\": "
+        "\"#/components/schemas/Indicator\"}},"
         "  \"anonymous\": {\"type\": \"boolean\"}}},"
         "\"ScopeChange\": {\"type\": \"object\", \"required\": [\"tlp\"], \"properties\": {"
         " \"tlp\": {\"enum\": [\"red\", \"amber+strict\", \"amber\", \"green\", \"clear\"]},"
-        " \"consent\": {\"type\": \"boolean\", \"description\": \"the reporter's consent, needed to widen\"},"
+        " \"consent\": {\"type\": \"boolean\", \"description\": \"the reporter's consent, needed "
+        "to widen\"},"
         " \"reason\": {\"type\": \"string\"}}},"
         "\"Notification\": {\"type\": \"object\", \"additionalProperties\": false,"
         " \"required\": [\"operator\", \"category\", \"vendor\","
@@ -105,7 +111,8 @@ static const char schemas[] =
         "\"Decision\": {\"type\": \"object\", \"required\": [\"decision\"], \"properties\": {"
         " \"decision\": {\"enum\": [\"approve\", \"reject\", \"revise\"]},"
         " \"reason\": {\"type\": \"string\"}}},"
-        "\"Revocation\": {\"type\": \"object\", \"properties\": {\"reason\": {\"type\": \"string\"}}},"
+        "\"Revocation\": {\"type\": \"object\", \"properties\": {\"reason\": {\"type\": "
+        "\"string\"}}},"
         "\"IngestBatch\": {\"type\": \"object\", \"required\": [\"batch\", \"sensor\", \"records\","
         " \"stats\"], \"properties\": {\"batch\": {\"type\": \"string\", \"description\":"
         " \"SENSOR:UNIQUE\"}, \"sensor\": {\"type\": \"string\"}, \"sent_at\": {\"type\":"
@@ -139,8 +146,10 @@ static json_t *operation(const struct route *r)
 	if (r->roles) {
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
 		json_object_set_new(op, "x-roles", role_list(r->roles));
-		json_object_set_new(resp, "401", json_pack("{s:s}", "description", "missing or unknown token"));
-		json_object_set_new(resp, "403", json_pack("{s:s}", "description", "role not allowed"));
+		json_object_set_new(resp, "401",
+		                    json_pack("{s:s}", "description", "missing or unknown token"));
+		json_object_set_new(resp, "403",
+		                    json_pack("{s:s}", "description", "role not allowed"));
 	} else {
 		json_object_set_new(op, "security", json_array());
 	}
@@ -150,17 +159,20 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(op, "requestBody",
 		                    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
 		                              "application/json", "schema", "$ref", ref));
-		json_object_set_new(resp, "400", json_pack("{s:s}", "description", "invalid body, field named"));
-		json_object_set_new(resp, "413", json_pack("{s:s}", "description", "body over 1 MiB"));
-		json_object_set_new(resp, "415", json_pack("{s:s}", "description", "not application/json"));
+		json_object_set_new(resp, "400",
+		                    json_pack("{s:s}", "description", "invalid body, field named"));
+		json_object_set_new(resp, "413",
+		                    json_pack("{s:s}", "description", "body over 1 MiB"));
+		json_object_set_new(resp, "415",
+		                    json_pack("{s:s}", "description", "not application/json"));
 	}
 	/* Path parameters, from the {…} parts of the pattern. */
 	json_t *params = json_array();
 	for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
 		const char *end = strchr(p, '}');
 		json_array_append_new(params, json_pack("{s:s#, s:s, s:b, s:{s:s}}", "name", p + 1,
-		                                        (int)(end - p - 1), "in", "path", "required", 1,
-		                                        "schema", "type", "string"));
+		                                        (int)(end - p - 1), "in", "path",
+		                                        "required", 1, "schema", "type", "string"));
 	}
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
@@ -173,17 +185,19 @@ static json_t *operation(const struct route *r)
  * report (a follow-up carries any subset; tlp may only narrow). */
 static void add_followup_schema(json_t *comp)
 {
-	json_t *props = json_deep_copy(json_object_get(json_object_get(comp, "Report"), "properties"));
+	json_t *props =
+	        json_deep_copy(json_object_get(json_object_get(comp, "Report"), "properties"));
 	if (!props)
 		return;
 	json_object_del(props, "operator");
 	json_object_del(props, "sector");
 	json_object_del(props, "anonymous");
-	json_object_set_new(comp, "ReportFollowup",
-	                    json_pack("{s:s, s:s, s:b, s:o}", "type", "object", "description",
-	                              "Any subset of the first report's fields but operator, sector "
-	                              "and anonymous; tlp may only narrow.",
-	                              "additionalProperties", 0, "properties", props));
+	json_object_set_new(
+	        comp, "ReportFollowup",
+	        json_pack("{s:s, s:s, s:b, s:o}", "type", "object", "description",
+	                  "Any subset of the first report's fields but operator, sector "
+	                  "and anonymous; tlp may only narrow.",
+	                  "additionalProperties", 0, "properties", props));
 }
 
 json_t *openapi_document(void)
@@ -199,8 +213,9 @@ json_t *openapi_document(void)
 		char lower[8];
 		size_t n = strlen(r->method);
 		for (size_t k = 0; k <= n && k < sizeof lower; k++)
-			lower[k] = (char)(r->method[k] >= 'A' && r->method[k] <= 'Z' ? r->method[k] + 32
-			                                                              : r->method[k]);
+			lower[k] = (char)(r->method[k] >= 'A' && r->method[k] <= 'Z'
+			                          ? r->method[k] + 32
+			                          : r->method[k]);
 		json_object_set_new(item, lower, operation(r));
 	}
 	/* Duplicate keys refused: a schema given twice would silently hide one of them. */

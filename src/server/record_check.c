@@ -10,27 +10,50 @@ static const struct {
 	const char *key;
 	enum jt type;
 } record_keys[] = {
-        {"type", J_STR},          {"id", J_STR},           {"sensor", J_STR},
-        {"approval", J_STR},      {"selectors", J_ARRAY},  {"direction", J_STR},
-        {"first", J_STR},         {"last", J_STR},         {"proto", J_INT},
-        {"src", J_STR},           {"sport", J_INT_NULL},   {"dst", J_STR},
-        {"dport", J_INT_NULL},    {"packets", J_INT},      {"bytes", J_INT},
-        {"rpackets", J_INT},      {"rbytes", J_INT},       {"tcp_flags", J_STR_NULL},
-        {"icmp_type", J_INT_NULL}, {"icmp_code", J_INT_NULL}, {"app", J_STR_NULL},
-        {"dns_qname", J_STR_NULL}, {"tls_sni", J_STR_NULL}, {"tls_ja3", J_STR_NULL},
-        {"http_method", J_STR_NULL}, {"http_host", J_STR_NULL},
-        {"http_user_agent", J_STR_NULL}, {"signatures", J_ARRAY},
+        {"type", J_STR},
+        {"id", J_STR},
+        {"sensor", J_STR},
+        {"approval", J_STR},
+        {"selectors", J_ARRAY},
+        {"direction", J_STR},
+        {"first", J_STR},
+        {"last", J_STR},
+        {"proto", J_INT},
+        {"src", J_STR},
+        {"sport", J_INT_NULL},
+        {"dst", J_STR},
+        {"dport", J_INT_NULL},
+        {"packets", J_INT},
+        {"bytes", J_INT},
+        {"rpackets", J_INT},
+        {"rbytes", J_INT},
+        {"tcp_flags", J_STR_NULL},
+        {"icmp_type", J_INT_NULL},
+        {"icmp_code", J_INT_NULL},
+        {"app", J_STR_NULL},
+        {"dns_qname", J_STR_NULL},
+        {"tls_sni", J_STR_NULL},
+        {"tls_ja3", J_STR_NULL},
+        {"http_method", J_STR_NULL},
+        {"http_host", J_STR_NULL},
+        {"http_user_agent", J_STR_NULL},
+        {"signatures", J_ARRAY},
 };
 #define NKEYS (sizeof record_keys / sizeof record_keys[0])
 
 static bool type_ok(json_t *v, enum jt t)
 {
 	switch (t) {
-	case J_STR: return json_is_string(v);
-	case J_INT: return json_is_integer(v) && json_integer_value(v) >= 0;
-	case J_STR_NULL: return json_is_string(v) || json_is_null(v);
-	case J_INT_NULL: return (json_is_integer(v) && json_integer_value(v) >= 0) || json_is_null(v);
-	default: return json_is_array(v);
+	case J_STR:
+		return json_is_string(v);
+	case J_INT:
+		return json_is_integer(v) && json_integer_value(v) >= 0;
+	case J_STR_NULL:
+		return json_is_string(v) || json_is_null(v);
+	case J_INT_NULL:
+		return (json_is_integer(v) && json_integer_value(v) >= 0) || json_is_null(v);
+	default:
+		return json_is_array(v);
 	}
 }
 
@@ -88,7 +111,8 @@ static bool signature_listed(json_t *rec, const struct selector *s)
 {
 	size_t i;
 	json_t *sig;
-	json_array_foreach(json_object_get(rec, "signatures"), i, sig) {
+	json_array_foreach(json_object_get(rec, "signatures"), i, sig)
+	{
 		const char *id = json_string_value(json_object_get(sig, "id"));
 		if (id && strcmp(id, s->id) == 0)
 			return true;
@@ -157,8 +181,10 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 	}
 	size_t i;
 	json_t *sid;
-	json_array_foreach(sels, i, sid) {
-		const struct selector *s = find_selector(a, json_string_value(sid) ? json_string_value(sid) : "");
+	json_array_foreach(sels, i, sid)
+	{
+		const struct selector *s =
+		        find_selector(a, json_string_value(sid) ? json_string_value(sid) : "");
 		bool match = false;
 		if (!s) {
 			snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
@@ -166,14 +192,16 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 		}
 		if (s->type == SEL_IP)
 			match = a->kind == KIND_FOREIGN_FOREIGN
-			                ? ip_net_contains(&s->net, &src) || ip_net_contains(&s->net, &dst)
+			                ? ip_net_contains(&s->net, &src) ||
+			                          ip_net_contains(&s->net, &dst)
 			                : ip_net_contains(&s->net, src_domestic ? &dst : &src);
 		else if (s->type == SEL_DOMAIN)
 			match = names_match(rec, s->domain);
 		else
 			match = signature_listed(rec, s);
 		if (!match) {
-			snprintf(why, len, "selectors[%zu]: %s does not match this record", i, s->id);
+			snprintf(why, len, "selectors[%zu]: %s does not match this record", i,
+			         s->id);
 			return false;
 		}
 	}

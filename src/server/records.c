@@ -13,7 +13,8 @@
 
 int api_records(struct request *rq, struct reply *rp)
 {
-	const char *approval = request_query(rq, "approval"), *purpose = request_query(rq, "purpose");
+	const char *approval = request_query(rq, "approval"),
+	           *purpose = request_query(rq, "purpose");
 	const char *limit_s = request_query(rq, "limit"), *after = request_query(rq, "after");
 	char *end = NULL;
 	long limit = limit_s ? strtol(limit_s, &end, 10) : 100;
@@ -21,23 +22,26 @@ int api_records(struct request *rq, struct reply *rp)
 	if (!approval || !*approval)
 		return reply_error(rp, 400, "invalid", "approval", "approval: required");
 	if (!purpose || !*purpose || strlen(purpose) > 500)
-		return reply_error(rp, 400, "invalid", "purpose",
-		                   "purpose: required — every read of selected information states why "
-		                   "(at most 500 bytes)");
+		return reply_error(
+		        rp, 400, "invalid", "purpose",
+		        "purpose: required — every read of selected information states why "
+		        "(at most 500 bytes)");
 	if (limit < 1 || limit > 5000 || (limit_s && *end))
 		return reply_error(rp, 400, "invalid", "limit", "limit: 1-5000");
 	if (after && (cursor < 0 || *end))
-		return reply_error(rp, 400, "invalid", "after", "after: the cursor a previous page gave");
+		return reply_error(rp, 400, "invalid", "after",
+		                   "after: the cursor a previous page gave");
 	char cs[24], ls[24];
 	snprintf(cs, sizeof cs, "%lld", cursor);
 	snprintf(ls, sizeof ls, "%ld", limit);
 	const char *p[3] = {approval, cs, ls};
 	struct db_rows *r;
 	struct acd_error e = {0};
-	if (db_query(rq->c,
-	             "SELECT seq, doc FROM records WHERE approval = $1 AND seq > CAST($2 AS BIGINT) "
-	             "ORDER BY seq LIMIT CAST($3 AS BIGINT)",
-	             p, 3, &r, &e) != ACD_OK)
+	if (db_query(
+	            rq->c,
+	            "SELECT seq, doc FROM records WHERE approval = $1 AND seq > CAST($2 AS BIGINT) "
+	            "ORDER BY seq LIMIT CAST($3 AS BIGINT)",
+	            p, 3, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	int n = db_rows_count(r);
 	json_t *items = json_array();
@@ -63,7 +67,8 @@ static void add_counts(json_t *into, json_t *from)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(from, key, v) {
+	json_object_foreach(from, key, v)
+	{
 		if (json_is_integer(v)) {
 			json_t *cur = json_object_get(into, key);
 			json_object_set_new(into, key,
@@ -87,10 +92,12 @@ int api_stats(struct request *rq, struct reply *rp)
 	const char *p[1] = {approval};
 	struct db_rows *r;
 	struct acd_error e = {0};
-	if (db_query(rq->c,
-	             approval ? "SELECT doc, from_at, to_at FROM sensor_stats WHERE approval = $1"
-	                      : "SELECT doc, from_at, to_at FROM sensor_stats WHERE approval IS NULL",
-	             p, approval ? 1 : 0, &r, &e) != ACD_OK)
+	if (db_query(
+	            rq->c,
+	            approval
+	                    ? "SELECT doc, from_at, to_at FROM sensor_stats WHERE approval = $1"
+	                    : "SELECT doc, from_at, to_at FROM sensor_stats WHERE approval IS NULL",
+	            p, approval ? 1 : 0, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	json_t *sum = json_object();
 	acd_time from = INT64_MAX, to = INT64_MIN;
@@ -98,7 +105,8 @@ int api_stats(struct request *rq, struct reply *rp)
 		json_t *line = json_loads(db_rows_get(r, i, 0), 0, NULL);
 		add_counts(sum, line);
 		json_decref(line);
-		acd_time f = strtoll(db_rows_get(r, i, 1), NULL, 10), t = strtoll(db_rows_get(r, i, 2), NULL, 10);
+		acd_time f = strtoll(db_rows_get(r, i, 1), NULL, 10),
+		         t = strtoll(db_rows_get(r, i, 2), NULL, 10);
 		from = f < from ? f : from;
 		to = t > to ? t : to;
 	}

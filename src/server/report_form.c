@@ -8,21 +8,33 @@
 
 static const char *const tlps[] = {"red", "amber+strict", "amber", "green", "clear", NULL};
 static const char *const urgencies[] = {"alert", "caution", "reference", NULL};
-static const char *const event_types[] = {"precursor",      "leak",     "destruction",
-                                          "unavailability", "malware",  "code-execution",
-                                          "intrusion",      "other",    NULL};
-static const char *const causes[] = {
-        "suspicious-mail", "id-spoofing",       "ddos",                  "illicit-acquisition",
-        "insider",         "improper-operation", "operation-error",      "management-error",
-        "suspicious-file-run", "suspicious-site-visit", "contractor-error", "equipment-failure",
-        "vulnerability",   "spillover",         "disaster",              "other",
-        "unknown",         NULL};
+static const char *const event_types[] = {"precursor",      "leak",    "destruction",
+                                          "unavailability", "malware", "code-execution",
+                                          "intrusion",      "other",   NULL};
+static const char *const causes[] = {"suspicious-mail",
+                                     "id-spoofing",
+                                     "ddos",
+                                     "illicit-acquisition",
+                                     "insider",
+                                     "improper-operation",
+                                     "operation-error",
+                                     "management-error",
+                                     "suspicious-file-run",
+                                     "suspicious-site-visit",
+                                     "contractor-error",
+                                     "equipment-failure",
+                                     "vulnerability",
+                                     "spillover",
+                                     "disaster",
+                                     "other",
+                                     "unknown",
+                                     NULL};
 static const char *const system_states[] = {"none", "stopped", "partial", "restored", NULL};
 static const char *const press[] = {"done", "planned", "none", NULL};
 static const char *const ppc[] = {"done", "checking", "not-needed", NULL};
 static const char *const next_steps[] = {"ongoing", "investigating", "studying", "done", NULL};
-static const char *const indicator_types[] = {"ipv4", "ipv6", "cidr",  "domain", "url",
-                                              "sha256", "md5", "email", "cve",   NULL};
+static const char *const indicator_types[] = {"ipv4",   "ipv6", "cidr",  "domain", "url",
+                                              "sha256", "md5",  "email", "cve",    NULL};
 
 enum kind { K_ENUM, K_TEXT, K_TIME, K_BOOL, K_CAUSES, K_IMPACT, K_TIMELINE, K_INDICATORS };
 
@@ -82,10 +94,12 @@ static bool check_impact(json_t *v, const char **field, char *msg, size_t len)
 	static const struct {
 		const char *name;
 		const char *const *values;
-	} enums[] = {{"system_state", system_states}, {"press_release", press}, {"ppc_report", ppc}};
+	} enums[] = {
+	        {"system_state", system_states}, {"press_release", press}, {"ppc_report", ppc}};
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		bool known = false;
 		for (size_t i = 0; i < 3; i++)
 			if (strcmp(key, enums[i].name) == 0) {
@@ -108,7 +122,8 @@ static bool check_impact(json_t *v, const char **field, char *msg, size_t len)
 			known = true;
 			if (!json_is_string(x) || json_string_length(x) > 4000) {
 				*field = key;
-				snprintf(msg, len, "impact.others_contacted: text of at most 4000 bytes");
+				snprintf(msg, len,
+				         "impact.others_contacted: text of at most 4000 bytes");
 				return false;
 			}
 		}
@@ -121,8 +136,7 @@ static bool check_impact(json_t *v, const char **field, char *msg, size_t len)
 	return true;
 }
 
-static bool check_list(const struct field *f, json_t *v, const char **field, char *msg,
-                       size_t len)
+static bool check_list(const struct field *f, json_t *v, const char **field, char *msg, size_t len)
 {
 	if (!json_is_array(v) || json_array_size(v) > 1000) {
 		snprintf(msg, len, "%s: a list of at most 1000 items", f->name);
@@ -130,7 +144,8 @@ static bool check_list(const struct field *f, json_t *v, const char **field, cha
 	}
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		if (f->kind == K_CAUSES && !one_of(json_string_value(x), f->values)) {
 			want_one_of("causes[]", f->values, msg, len);
 			return false;
@@ -139,9 +154,11 @@ static bool check_list(const struct field *f, json_t *v, const char **field, cha
 			acd_time t;
 			const char *at = json_string_value(json_object_get(x, "at"));
 			json_t *text = json_object_get(x, "text");
-			if (!json_is_object(x) || json_object_size(x) != 2 || !at || !time_parse(at, &t) ||
-			    !json_is_string(text) || json_string_length(text) > 4000) {
-				snprintf(msg, len, "timeline[%zu]: {\"at\": RFC 3339, \"text\": text}", i);
+			if (!json_is_object(x) || json_object_size(x) != 2 || !at ||
+			    !time_parse(at, &t) || !json_is_string(text) ||
+			    json_string_length(text) > 4000) {
+				snprintf(msg, len,
+				         "timeline[%zu]: {\"at\": RFC 3339, \"text\": text}", i);
 				return false;
 			}
 		}
@@ -163,8 +180,7 @@ static bool check_list(const struct field *f, json_t *v, const char **field, cha
 }
 
 /* Checks one present field's value. */
-static bool check_value(const struct field *f, json_t *v, const char **field, char *msg,
-                        size_t len)
+static bool check_value(const struct field *f, json_t *v, const char **field, char *msg, size_t len)
 {
 	acd_time t;
 	switch (f->kind) {
@@ -203,7 +219,8 @@ bool report_form_check(json_t *body, bool first, const char **field, char *msg, 
 	const size_t nf = sizeof fields / sizeof fields[0];
 	const char *key;
 	json_t *v;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		const struct field *f = NULL;
 		for (size_t i = 0; i < nf && !f; i++)
 			if (strcmp(fields[i].name, key) == 0)

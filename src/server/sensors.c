@@ -48,17 +48,18 @@ int api_sensor_list(struct request *rq, struct reply *rp)
 	struct db_rows *r;
 	struct acd_error e = {0};
 	if (db_query(rq->c,
-	             "SELECT id, facility, public_key, created_at, disabled FROM sensors ORDER BY id",
+	             "SELECT id, facility, public_key, created_at, disabled FROM sensors ORDER BY "
+	             "id",
 	             NULL, 0, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	json_t *items = json_array();
 	for (int i = 0; i < db_rows_count(r); i++)
-		json_array_append_new(items,
-		                      json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", db_rows_get(r, i, 0),
-		                                "facility", db_rows_get(r, i, 1), "public_key",
-		                                db_rows_get(r, i, 2), "registered_at",
-		                                api_time_json(db_rows_get(r, i, 3)), "disabled",
-		                                strcmp(db_rows_get(r, i, 4), "1") == 0));
+		json_array_append_new(
+		        items, json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", db_rows_get(r, i, 0),
+		                         "facility", db_rows_get(r, i, 1), "public_key",
+		                         db_rows_get(r, i, 2), "registered_at",
+		                         api_time_json(db_rows_get(r, i, 3)), "disabled",
+		                         strcmp(db_rows_get(r, i, 4), "1") == 0));
 	db_rows_free(r);
 	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
 }

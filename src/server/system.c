@@ -15,8 +15,8 @@ int api_healthz(struct request *rq, struct reply *rp)
 	struct db_rows *r;
 	struct acd_error e = {0};
 	if (db_query(rq->c, "SELECT 1", NULL, 0, &r, &e) != ACD_OK)
-		return reply_json(rp, 503, json_pack("{s:s, s:s}", "status", "unavailable", "store",
-		                                     e.msg));
+		return reply_json(rp, 503,
+		                  json_pack("{s:s, s:s}", "status", "unavailable", "store", e.msg));
 	db_rows_free(r);
 	return reply_json(rp, 200,
 	                  json_pack("{s:s, s:s, s:i}", "status", "ok", "store",
@@ -64,13 +64,16 @@ int api_metrics(struct request *rq, struct reply *rp)
 		for (int c = 0; c < 5; c++) {
 			unsigned long long n = atomic_load(&m->by_route[i][c]);
 			if (n)
-				add(&t, "acdd_requests_total{method=\"%s\",route=\"%s\",code=\"%dxx\"} %llu\n",
+				add(&t,
+				    "acdd_requests_total{method=\"%s\",route=\"%s\",code=\"%dxx\"} "
+				    "%llu\n",
 				    routes[i].method, routes[i].pattern, c + 1, n);
 		}
 	for (int c = 0; c < 5; c++) {
 		unsigned long long n = atomic_load(&m->unrouted[c]);
 		if (n)
-			add(&t, "acdd_requests_total{route=\"none\",code=\"%dxx\"} %llu\n", c + 1, n);
+			add(&t, "acdd_requests_total{route=\"none\",code=\"%dxx\"} %llu\n", c + 1,
+			    n);
 	}
 	add(&t, "# HELP acdd_request_seconds Request latency.\n"
 	        "# TYPE acdd_request_seconds histogram\n");
@@ -78,8 +81,8 @@ int api_metrics(struct request *rq, struct reply *rp)
 	for (int b = 0; b <= METRICS_BUCKETS; b++) {
 		cum += atomic_load(&m->latency_bucket[b]);
 		if (b < METRICS_BUCKETS)
-			add(&t, "acdd_request_seconds_bucket{le=\"%g\"} %llu\n", metrics_bucket_seconds[b],
-			    cum);
+			add(&t, "acdd_request_seconds_bucket{le=\"%g\"} %llu\n",
+			    metrics_bucket_seconds[b], cum);
 		else
 			add(&t, "acdd_request_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
 	}

@@ -28,7 +28,7 @@ static void hash_field(crypto_generichash_state *st, const char *s)
 /* The hash of entry `seq` given its text fields (at, actor, role, action, object, purpose,
  * detail) and its predecessor's hash. */
 void audit_entry_hash(const char *seq, const char *const fields[7], const char *prev,
-                       char out[AUDIT_HASH_HEX])
+                      char out[AUDIT_HASH_HEX])
 {
 	crypto_generichash_state st;
 	uint8_t h[32];
@@ -53,8 +53,8 @@ enum acd_status audit_begin(struct db_conn *c, struct audit_chain *ch, struct ac
 	struct db_rows *r;
 	memset(ch, 0, sizeof *ch);
 	/* The row lock that serialises appenders across processes (see audit.h). */
-	enum acd_status st = db_exec(c, "UPDATE counters SET value = value + 1 WHERE name = 'audit'",
-	                             NULL, 0, NULL, e);
+	enum acd_status st = db_exec(
+	        c, "UPDATE counters SET value = value + 1 WHERE name = 'audit'", NULL, 0, NULL, e);
 	if (st != ACD_OK)
 		return st;
 	st = db_query(c, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", NULL, 0, &r,
@@ -77,10 +77,10 @@ enum acd_status audit_append(struct db_conn *c, struct audit_chain *ch, acd_time
 	char seq[24], ats[24], hash[AUDIT_HASH_HEX];
 	snprintf(seq, sizeof seq, "%" PRId64, ch->seq + 1);
 	snprintf(ats, sizeof ats, "%" PRId64, (int64_t)at);
-	const char *fields[7] = {ats, a->actor, a->role, a->action, a->object, a->purpose,
-	                         a->detail};
+	const char *fields[7] = {ats,       a->actor,   a->role,  a->action,
+	                         a->object, a->purpose, a->detail};
 	audit_entry_hash(seq, fields, ch->hash, hash);
-	const char *p[10] = {seq,       ats,        a->actor, a->role, a->action,
+	const char *p[10] = {seq,       ats,        a->actor,  a->role,  a->action,
 	                     a->object, a->purpose, a->detail, ch->hash, hash};
 	enum acd_status st = db_exec(c,
 	                             "INSERT INTO audit_log (seq, at, actor, role, action, object, "
@@ -107,8 +107,9 @@ enum acd_status audit_sign_head(struct db_conn *c, struct audit_chain *ch, const
 	snprintf(seq, sizeof seq, "%" PRId64, ch->seq);
 	snprintf(ats, sizeof ats, "%" PRId64, (int64_t)at);
 	const char *p[4] = {seq, ch->hash, sig, ats};
-	enum acd_status st = db_exec(
-	        c, "INSERT INTO audit_heads (seq, hash, sig, at) VALUES ($1, $2, $3, $4)", p, 4, NULL, e);
+	enum acd_status st =
+	        db_exec(c, "INSERT INTO audit_heads (seq, hash, sig, at) VALUES ($1, $2, $3, $4)",
+	                p, 4, NULL, e);
 	if (st == ACD_OK)
 		ch->appended = 0;
 	return st;
@@ -119,7 +120,8 @@ enum acd_status audit_write_head_file(const struct keys *k, const struct audit_c
 {
 	char path[1200], tmp[1300], msg[200], sig[128], line[400];
 	int n = audit_head_message(ch->seq, ch->hash, msg, sizeof msg);
-	if (ch->seq == 0 || !sig_sign_b64((const uint8_t *)msg, (size_t)n, k->audit_sk, sig, sizeof sig))
+	if (ch->seq == 0 ||
+	    !sig_sign_b64((const uint8_t *)msg, (size_t)n, k->audit_sk, sig, sizeof sig))
 		return ACD_OK;
 	snprintf(path, sizeof path, "%s/audit-head", k->dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);

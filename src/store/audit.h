@@ -64,10 +64,10 @@ extern const char audit_genesis[AUDIT_HASH_HEX];
 
 struct audit_verdict {
 	bool intact;
-	int64_t entries;     /* how many entries were checked */
-	int64_t heads;       /* how many signed heads were checked */
-	int64_t first_bad;   /* the first bad entry's seq (0 when intact or not one entry) */
-	char message[512];   /* what is wrong, naming the entry */
+	int64_t entries;   /* how many entries were checked */
+	int64_t heads;     /* how many signed heads were checked */
+	int64_t first_bad; /* the first bad entry's seq (0 when intact or not one entry) */
+	char message[512]; /* what is wrong, naming the entry */
 };
 
 /* Walks the whole chain and every signed head; `head_file` (may be NULL) is the head file

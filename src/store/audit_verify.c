@@ -54,9 +54,11 @@ static enum acd_status load_heads(struct db_conn *c, const uint8_t pk[KEY_PUBLIC
 		snprintf(h[i].hash, sizeof h[i].hash, "%s", db_rows_get(r, i, 1));
 		const char *sig = db_rows_get(r, i, 2);
 		int len = audit_head_message(h[i].seq, h[i].hash, msg, sizeof msg);
-		if (!sig || !sig_verify_b64((const uint8_t *)msg, (size_t)len, sig, strlen(sig), pk))
+		if (!sig ||
+		    !sig_verify_b64((const uint8_t *)msg, (size_t)len, sig, strlen(sig), pk))
 			broken(v, h[i].seq,
-			       "entry %" PRId64 ": its signed head has a bad signature (forged head)",
+			       "entry %" PRId64
+			       ": its signed head has a bad signature (forged head)",
 			       h[i].seq);
 	}
 	db_rows_free(r);
@@ -80,7 +82,8 @@ static void check_entry(struct db_rows *r, int i, int64_t *seq, char *prev,
 	char want[AUDIT_HASH_HEX];
 	if (s != *seq + 1)
 		broken(v, *seq + 1,
-		       s > *seq + 1 ? "entry %" PRId64 ": missing (deleted): the log jumps to %" PRId64
+		       s > *seq + 1 ? "entry %" PRId64
+		                      ": missing (deleted): the log jumps to %" PRId64
 		                    : "entry %" PRId64 ": out of order (inserted): found %" PRId64,
 		       *seq + 1, s);
 	if (!link || strcmp(link, prev) != 0)
@@ -94,8 +97,9 @@ static void check_entry(struct db_rows *r, int i, int64_t *seq, char *prev,
 	while (*hi < nheads && heads[*hi].seq < s)
 		(*hi)++;
 	if (*hi < nheads && heads[*hi].seq == s && (!hash || strcmp(heads[*hi].hash, hash) != 0))
-		broken(v, s, "entry %" PRId64
-		             ": differs from the head signed at that point (chain recomputed)",
+		broken(v, s,
+		       "entry %" PRId64
+		       ": differs from the head signed at that point (chain recomputed)",
 		       s);
 	*seq = s;
 	snprintf(prev, AUDIT_HASH_HEX, "%s", hash ? hash : "");
@@ -173,7 +177,8 @@ enum acd_status audit_verify(struct db_conn *c, const uint8_t pk[KEY_PUBLIC_BYTE
 			       seq + 1, heads[nheads - 1].seq, seq);
 		else if (seq > 0 && (nheads == 0 || heads[nheads - 1].seq < seq))
 			broken(v, nheads ? heads[nheads - 1].seq + 1 : 1,
-			       "entry %" PRId64 ": not covered by any signed head (appended without "
+			       "entry %" PRId64
+			       ": not covered by any signed head (appended without "
 			       "the audit key)",
 			       nheads ? heads[nheads - 1].seq + 1 : 1);
 		check_head_file(head_file, seq, prev, heads, nheads, pk, v);

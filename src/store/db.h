@@ -3,10 +3,10 @@
  * SQLite (embedded default, WAL, synchronous=FULL) and PostgreSQL (libpq).
  *
  * SQL is written once, in the dialect both accept, with numbered parameters `$1`, `$2` … (SQLite
- * binds them by name, so a `$` inside a string literal is never taken for one). Every parameter and every result value is text
- * (or NULL): integers travel as decimal strings, times as RFC 3339 text or integer microseconds.
- * That keeps the two backends identical to their callers at a cost that does not matter next to
- * an fsync.
+ * binds them by name, so a `$` inside a string literal is never taken for one). Every parameter and
+ * every result value is text (or NULL): integers travel as decimal strings, times as RFC 3339 text
+ * or integer microseconds. That keeps the two backends identical to their callers at a cost that
+ * does not matter next to an fsync.
  *
  * A `struct db` is a pool of connections opened from one URL ("sqlite:PATH" or
  * "postgresql://…"); a connection is used by one thread at a time (db_acquire/db_release).

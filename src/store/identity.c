@@ -9,9 +9,8 @@
 #include <string.h>
 
 static const char *const role_names[ROLE_COUNT] = {
-        "operator",        "ministry", "analyst", "commission",
-        "council-member",  "council-friend", "vendor", "foreign-partner",
-        "measures-officer", "admin"};
+        "operator",       "ministry", "analyst",         "commission",       "council-member",
+        "council-friend", "vendor",   "foreign-partner", "measures-officer", "admin"};
 
 /* The org kinds a role may belong to; an org created for the role takes the first. */
 static const char *const role_org_kinds[ROLE_COUNT][4] = {
@@ -88,7 +87,8 @@ static enum acd_status ensure_org(struct txn *t, const struct new_user *u,
 {
 	const char *p[1] = {u->org};
 	struct db_rows *r;
-	enum acd_status st = db_query(t->c, "SELECT kind, sector FROM orgs WHERE id = $1", p, 1, &r, e);
+	enum acd_status st =
+	        db_query(t->c, "SELECT kind, sector FROM orgs WHERE id = $1", p, 1, &r, e);
 	if (st != ACD_OK)
 		return st;
 	if (db_rows_count(r) == 1) {
@@ -96,7 +96,8 @@ static enum acd_status ensure_org(struct txn *t, const struct new_user *u,
 		snprintf(kind, sizeof kind, "%s", db_rows_get(r, 0, 0));
 		db_rows_free(r);
 		if (!kind_allowed(u->role, kind))
-			return acd_fail(e, ACD_EINPUT, "org: '%s' is a %s organisation, not one for role %s",
+			return acd_fail(e, ACD_EINPUT,
+			                "org: '%s' is a %s organisation, not one for role %s",
 			                u->org, kind, role_name(u->role));
 		return ACD_OK;
 	}
@@ -120,13 +121,18 @@ static enum acd_status ensure_org(struct txn *t, const struct new_user *u,
 	char at[24];
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
 	const char *ip[5] = {u->org, kind, u->org, u->sector, at};
-	st = db_exec(t->c,
-	             "INSERT INTO orgs (id, kind, name, sector, created_at) VALUES ($1, $2, $3, $4, $5)",
-	             ip, 5, NULL, e);
+	st = db_exec(
+	        t->c,
+	        "INSERT INTO orgs (id, kind, name, sector, created_at) VALUES ($1, $2, $3, $4, $5)",
+	        ip, 5, NULL, e);
 	if (st != ACD_OK)
 		return st;
-	struct audit_entry a = {actor ? actor->user : "cli", actor ? role_name(actor->role) : "admin",
-	                        "org.add", u->org, NULL, NULL};
+	struct audit_entry a = {actor ? actor->user : "cli",
+	                        actor ? role_name(actor->role) : "admin",
+	                        "org.add",
+	                        u->org,
+	                        NULL,
+	                        NULL};
 	return txn_audit(t, &a, e);
 }
 
@@ -144,7 +150,8 @@ static enum acd_status check_new_user(const struct new_user *u, const struct txn
 	if (council && u->consent_at > t->now)
 		return acd_fail(e, ACD_EINPUT, "consent_at: the consent must precede membership");
 	if (!council && u->has_consent)
-		return acd_fail(e, ACD_EINPUT, "consent_at: only council members and friends consent");
+		return acd_fail(e, ACD_EINPUT,
+		                "consent_at: only council members and friends consent");
 	if (u->anonymous_reader && u->role != ROLE_ANALYST)
 		return acd_fail(e, ACD_EINPUT,
 		                "anonymous_reader: only NCO staff (role analyst) may see anonymous "
@@ -198,8 +205,12 @@ enum acd_status identity_add_user(struct txn *t, const struct keys *k, const str
 	char detail[200];
 	snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"org\":\"%s\"%s%s}", role_name(u->role),
 	         u->org, u->has_consent ? ",\"consent_at\":" : "", u->has_consent ? consent : "");
-	struct audit_entry a = {actor ? actor->user : "cli", actor ? role_name(actor->role) : "admin",
-	                        "user.add", user_id, NULL, detail};
+	struct audit_entry a = {actor ? actor->user : "cli",
+	                        actor ? role_name(actor->role) : "admin",
+	                        "user.add",
+	                        user_id,
+	                        NULL,
+	                        detail};
 	return txn_audit(t, &a, e);
 }
 

@@ -65,7 +65,6 @@ enum acd_status identity_add_user(struct txn *t, const struct keys *k, const str
                                   const struct principal *actor, char token[TOKEN_LEN],
                                   char user_id[32], struct acd_error *e);
 /* Finds the caller by token hash; false when unknown or disabled. */
-bool identity_lookup(struct db_conn *c, const char *hash, struct principal *p,
-                     struct acd_error *e);
+bool identity_lookup(struct db_conn *c, const char *hash, struct principal *p, struct acd_error *e);
 
 #endif

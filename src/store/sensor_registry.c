@@ -11,7 +11,8 @@ bool sensor_name_valid(const char *s)
 	if (n == 0 || n > 63)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", s[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+		            s[i]))
 			return false;
 	return true;
 }
@@ -40,7 +41,8 @@ enum acd_status sensor_register(struct txn *t, const char *actor, const char *ac
 	                             p, 5, NULL, e);
 	if (st != ACD_OK) {
 		*exists = db_error_is_conflict(t->c);
-		return *exists ? acd_fail(e, ACD_ECONFLICT, "id: sensor %s is already registered", id)
+		return *exists ? acd_fail(e, ACD_ECONFLICT, "id: sensor %s is already registered",
+		                          id)
 		               : st;
 	}
 	char detail[128];
@@ -54,15 +56,16 @@ bool sensor_lookup(struct db_conn *c, const char *id, char facility[64],
 {
 	const char *p[1] = {id};
 	struct db_rows *r;
-	if (db_query(c, "SELECT facility, public_key FROM sensors WHERE id = $1 AND disabled = 0", p,
-	             1, &r, NULL) != ACD_OK)
+	if (db_query(c, "SELECT facility, public_key FROM sensors WHERE id = $1 AND disabled = 0",
+	             p, 1, &r, NULL) != ACD_OK)
 		return false;
 	size_t n = 0;
 	bool ok = db_rows_count(r) == 1;
 	if (ok) {
 		const char *key = db_rows_get(r, 0, 1);
 		snprintf(facility, 64, "%s", db_rows_get(r, 0, 0));
-		ok = b64_decode(key, strlen(key), pk, KEY_PUBLIC_BYTES, &n) && n == KEY_PUBLIC_BYTES;
+		ok = b64_decode(key, strlen(key), pk, KEY_PUBLIC_BYTES, &n) &&
+		     n == KEY_PUBLIC_BYTES;
 	}
 	db_rows_free(r);
 	return ok;

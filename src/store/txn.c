@@ -17,7 +17,8 @@ enum acd_status txn_next_number(struct txn *t, const char *counter, long long *o
 	enum acd_status st = db_exec(t->c, "UPDATE counters SET value = value + 1 WHERE name = $1",
 	                             p, 1, &changed, e);
 	if (st == ACD_OK && changed == 0)
-		st = db_exec(t->c, "INSERT INTO counters (name, value) VALUES ($1, 1)", p, 1, NULL, e);
+		st = db_exec(t->c, "INSERT INTO counters (name, value) VALUES ($1, 1)", p, 1, NULL,
+		             e);
 	if (st != ACD_OK)
 		return st;
 	struct db_rows *r;
