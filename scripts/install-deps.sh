@@ -10,7 +10,7 @@ if [ "$level" = test ] || [ "$level" = bench ]; then
   pkgs+=(clang libclang-rt-14-dev tshark nfdump python3 postgresql iproute2)
 fi
 if [ "$level" = bench ]; then
-  pkgs+=(argus-server argus-client softflowd wrk hyperfine)
+  pkgs+=(argus-server argus-client softflowd wrk hyperfine curl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
