@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/server/run.sh — acdd under wrk on loopback: authenticated report reads (each one a
 # durable audit entry) and durable report submissions, on SQLite and on a throw-away
-# PostgreSQL cluster. Prints one table: requests/s, p50/p90/p99 latency, ratio to the goal.
+# PostgreSQL cluster. Prints one table: requests/s, p50/p90/p99 latency, ratio to the goal,
+# and acdd's CPU time per request (PostgreSQL's own processes not included).
 # Builds nothing: run `make` first (or `make bench-server`). See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,12 +14,13 @@ CONNECTIONS=${BENCH_CONNECTIONS:-128}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 REPORTS=${BENCH_REPORTS:-1000}
 STORES=${BENCH_STORES:-sqlite postgresql}
+REQUESTS=${BENCH_REQUESTS:-get post}
 ACDD_THREADS=${BENCH_ACDD_THREADS:-} # empty: acdd's default
 GOAL_GET=5000
 GOAL_POST=1000
 WORK=$BUILD/bench/server
 ACD=$BUILD/acd
-ACDD=$BUILD/acdd
+ACDD=${BENCH_ACDD:-$BUILD/acdd} # another acdd binary, to compare two versions
 
 for p in "$ACD" "$ACDD"; do
 	[ -x "$p" ] || { echo "bench/server: $p missing; run make first" >&2; exit 1; }
@@ -36,12 +38,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# acdd's CPU time so far (user + system, clock ticks): CPU per request is the figure that
+# other load on the machine disturbs least.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # Creates the store, an operator (who files) and an analyst (who reads every report), starts
-# acdd and files $REPORTS reports through `acd report submit`. Sets url, op_token, reader_token.
+# acdd and files $REPORTS reports (seed.py), checking the last through `acd report show`.
+# Sets url, op_token, reader_token.
 prepare() {
 	local store=$1 db=$2
 	local keys=$WORK/$store.keys
@@ -63,10 +72,7 @@ prepare() {
 		sleep 0.1
 	done
 	curl -fs "$url/healthz" >/dev/null || { echo "bench/server: acdd did not start" >&2; exit 1; }
-	printf '{"urgency":"alert","tlp":"amber","sector":"electricity","operator":"op-1","event_type":"malware","summary":"seed"}' \
-		>"$WORK/seed.json"
-	seq "$REPORTS" | ACD_TOKEN=$op_token xargs -P 16 -I{} \
-		"$ACD" --server "$url" report submit "$WORK/seed.json" >/dev/null
+	python3 "$SRC/bench/server/seed.py" "$url" "$op_token" "$REPORTS"
 	local n
 	n=$(ACD_TOKEN=$reader_token "$ACD" --server "$url" report show "R$REPORTS" | grep -c '"id"')
 	[ "$n" = 1 ] || { echo "bench/server: seeding $REPORTS reports failed" >&2; exit 1; }
@@ -76,13 +82,16 @@ prepare() {
 measure() {
 	local store=$1 what=$2 script=$3 token=$4 goal=$5
 	local out=$WORK/logs/wrk-$store-${script%.lua}.txt
+	local cpu0
+	cpu0=$(cpu_ticks "$acdd_pid")
 	ACD_BENCH_DIR=$SRC/bench/server ACD_BENCH_TOKEN=$token ACD_BENCH_REPORTS=$REPORTS \
 		wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --latency \
 		-s "$SRC/bench/server/$script" "$url" >"$out" 2>&1 || {
 		cat "$out" >&2
 		exit 1
 	}
-	local line
+	local line cpu1
+	cpu1=$(cpu_ticks "$acdd_pid")
 	line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; exit 1; }
 	read -r _ rps p50 p90 p99 total non2xx sockerr <<<"$line"
 	if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ] || [ "$total" = 0 ]; then
@@ -91,7 +100,8 @@ measure() {
 		exit 1
 	fi
 	rows+=("$(awk -v s="$store" -v w="$what" -v r="$rps" -v a="$p50" -v b="$p90" -v c="$p99" \
-		-v g="$goal" 'BEGIN { printf "%-10s %-36s %9.0f %8.2f %8.2f %8.2f %6d %6.2f", s, w, r, a, b, c, g, r / g }')")
+		-v g="$goal" -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v n="$total" \
+		'BEGIN { printf "%-10s %-36s %9.0f %8.2f %8.2f %8.2f %6d %6.2f %8.0f", s, w, r, a, b, c, g, r / g, t / hz / n * 1e6 }')")
 }
 
 rows=()
@@ -110,10 +120,14 @@ for store in $STORES; do
 	esac
 	echo "==> $store: seeding $REPORTS reports" >&2
 	prepare "$store" "$db"
-	echo "==> $store: GET (audited read), ${SECONDS_PER_RUN}s, $CONNECTIONS connections" >&2
-	measure "$store" "GET /reports/{id} (audited read)" get.lua "$reader_token" $GOAL_GET
-	echo "==> $store: POST (durable submission)" >&2
-	measure "$store" "POST /reports (durable submission)" post.lua "$op_token" $GOAL_POST
+	for what in $REQUESTS; do
+		echo "==> $store: $what, ${SECONDS_PER_RUN}s, $CONNECTIONS connections" >&2
+		case $what in
+		get) measure "$store" "GET /reports/{id} (audited read)" get.lua "$reader_token" $GOAL_GET ;;
+		post) measure "$store" "POST /reports (durable submission)" post.lua "$op_token" $GOAL_POST ;;
+		*) echo "bench/server: unknown request kind $what" >&2; exit 1 ;;
+		esac
+	done
 	kill "$acdd_pid"
 	wait "$acdd_pid" || true
 	acdd_pid=
@@ -127,6 +141,6 @@ echo
 printf 'acdd --threads %s, wrk -t%s -c%s -d%ss, %s reports, %s cores\n' \
 	"${ACDD_THREADS:-(default)}" "$WRK_THREADS" "$CONNECTIONS" "$SECONDS_PER_RUN" \
 	"$REPORTS" "$(nproc)"
-printf '%-10s %-36s %9s %8s %8s %8s %6s %6s\n' store request "req/s" "p50 ms" "p90 ms" \
-	"p99 ms" goal ratio
+printf '%-10s %-36s %9s %8s %8s %8s %6s %6s %8s\n' store request "req/s" "p50 ms" "p90 ms" \
+	"p99 ms" goal ratio "cpu us/req"
 printf '%s\n' "${rows[@]}"
