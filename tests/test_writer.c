@@ -52,8 +52,8 @@ static enum acd_status change_fn(struct txn *t, void *arg, struct acd_error *e)
 	if (c->how == REFUSES)
 		return acd_fail(e, ACD_EINPUT, "name: %s refused", c->name);
 	if (c->how == STORE_REJECTS)
-		return db_exec(t->c, "INSERT INTO counters (name, value) VALUES ($1, 8)", p, 1, NULL,
-		               e);
+		return db_exec(t->c, "INSERT INTO counters (name, value) VALUES ($1, 8)", p, 1,
+		               NULL, e);
 	return ACD_OK;
 }
 
