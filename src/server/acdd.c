@@ -18,7 +18,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: acdd --db sqlite:PATH|postgresql://… --listen HOST:PORT\n"
-	        "            [--keys DIR] [--config FILE] [--threads N (default 128)]\n");
+	        "            [--keys DIR] [--config FILE] [--threads N (requests at once, 128)]\n");
 	exit(2);
 }
 
@@ -35,10 +35,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 	        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int ch;
-	/* Each request thread waits for its group's fsync while it holds a read or a write, so the
-	 * threads bound how many durable requests are in flight: 128 fill groups at the rates
-	 * bench/server measures (docs/decisions/0010). The store pool adds 2 connections and
-	 * stops at 256. */
+	/* --threads: requests served at once, each with its own store connection (the pool adds
+	 * 2 and stops at 256). A request holds its connection while it waits for its group's
+	 * fsync, so this bounds the durable requests in flight: 128 fill groups at the rates
+	 * bench/server measures (docs/decisions/0010). */
 	*o = (struct options){.threads = 128};
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	struct http_daemon *http = http_start(&srv, o.listen, o.threads, &e);
+	struct http_daemon *http = http_start(&srv, o.listen, &e);
 	if (!http)
 		fatalx(2, "%s", e.msg);
 	log_info("serving on %s, store %s", o.listen,

@@ -15,6 +15,7 @@
 
 #define HTTP_BODY_LIMIT (1024 * 1024) /* bytes; larger bodies get 413 */
 #define HTTP_MAX_PARAMS 3
+#define HTTP_MAX_CONNECTIONS 1024 /* open at once, a thread each; more are closed at once */
 
 struct server;
 struct MHD_Connection;
@@ -63,9 +64,9 @@ const char *request_query(const struct request *rq, const char *name);
 /* Parses the body as a JSON object; on failure fills a 400/415 reply and returns NULL. */
 json_t *request_json(struct request *rq, struct reply *rp);
 
-/* Starts serving on HOST:PORT with `threads` threads; NULL on failure (e says why). */
-struct http_daemon *http_start(struct server *srv, const char *listen, int threads,
-                               struct acd_error *e);
+/* Starts serving on HOST:PORT, a thread per connection (at most HTTP_MAX_CONNECTIONS); as
+ * many requests run at once as the store pool has connections. NULL on failure (e says why). */
+struct http_daemon *http_start(struct server *srv, const char *listen, struct acd_error *e);
 void http_stop(struct http_daemon *d);
 
 #endif

@@ -155,12 +155,16 @@ static void *writer_main(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, c, g);
+		/* Counted before anyone is answered, so a caller's change is in /metrics when it
+		 * returns. */
+		pthread_mutex_lock(&w->mu);
+		w->groups++;
+		w->changes += (unsigned long long)n;
+		pthread_mutex_unlock(&w->mu);
 		/* Only the group's own callers wake: a broadcast would wake every waiting request
 		 * thread for each group, and a context switch is what costs most here. */
 		answer_group(g);
 		pthread_mutex_lock(&w->mu);
-		w->groups++;
-		w->changes += (unsigned long long)n;
 	}
 	pthread_mutex_unlock(&w->mu);
 	if (w->head_file_stale)
