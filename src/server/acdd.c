@@ -29,11 +29,13 @@ struct options {
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-	        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-	        {"keys", required_argument, NULL, 'k'},    {"config", required_argument, NULL, 'c'},
-	        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+	                                         {"listen", required_argument, NULL, 'l'},
+	                                         {"keys", required_argument, NULL, 'k'},
+	                                         {"config", required_argument, NULL, 'c'},
+	                                         {"threads", required_argument, NULL, 't'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
 	int ch;
 	/* --threads: requests served at once, each with its own store connection (the pool adds
 	 * 2 and stops at 256). A request holds its connection while it waits for its group's
@@ -42,16 +44,25 @@ static void parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.threads = 128};
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': o->db = optarg; break;
-		case 'l': o->listen = optarg; break;
-		case 'k': o->keys = optarg; break;
-		case 'c': o->config = optarg; break;
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'l':
+			o->listen = optarg;
+			break;
+		case 'k':
+			o->keys = optarg;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
 		case 't':
 			o->threads = atoi(optarg);
 			if (o->threads < 1 || o->threads > 254)
 				fatalx(2, "--threads: 1-254");
 			break;
-		default: usage();
+		default:
+			usage();
 		}
 	}
 	if (optind != argc || !o->listen)

@@ -31,17 +31,17 @@ int reply_json(struct reply *rp, int status, json_t *body)
 	return status;
 }
 
-int reply_error(struct reply *rp, int status, const char *code, const char *field,
-                const char *fmt, ...)
+int reply_error(struct reply *rp, int status, const char *code, const char *field, const char *fmt,
+                ...)
 {
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return reply_json(rp, status,
-	                  json_pack("{s:s, s:s, s:s?}", "error", code, "message", msg, "field",
-	                            field));
+	return reply_json(
+	        rp, status,
+	        json_pack("{s:s, s:s, s:s?}", "error", code, "message", msg, "field", field));
 }
 
 const char *request_query(const struct request *rq, const char *name)
@@ -203,9 +203,8 @@ static void collect(struct pending *p, const char *data, size_t n)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
 	(void)version;
 	struct server *srv = cls;
@@ -216,7 +215,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		p->started = time_now();
 		*req_cls = p;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_LIMIT)
 			p->too_big = true;
 		return MHD_YES;
@@ -226,13 +226,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	struct request rq = {.srv = srv, .conn = conn, .method = method, .path = url,
-	                     .body = p->body, .body_len = p->len};
+	struct request rq = {.srv = srv,
+	                     .conn = conn,
+	                     .method = method,
+	                     .path = url,
+	                     .body = p->body,
+	                     .body_len = p->len};
 	struct reply rp = {.status = 500};
 	int ri = -1;
 	if (p->too_big) {
-		reply_error(&rp, 413, "payload_too_large", NULL, "the body is over the limit of %d bytes",
-		            HTTP_BODY_LIMIT);
+		reply_error(&rp, 413, "payload_too_large", NULL,
+		            "the body is over the limit of %d bytes", HTTP_BODY_LIMIT);
 	} else {
 		rq.c = db_acquire(srv->db);
 		dispatch(&rq, &rp, &ri);
@@ -294,8 +298,8 @@ struct http_daemon *http_start(struct server *srv, const char *listen, struct ac
 	 * thread pool every other connection that thread serves would wait behind it (about 60%
 	 * fewer audited reads a second in bench/server). At most acdd's --threads requests hold a
 	 * store connection at once (the pool, db_acquire); the others wait there for one. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	                 MHD_USE_POLL;
+	unsigned flags =
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,

@@ -13,8 +13,8 @@
 
 #include "identity.h"
 
-#define HTTP_BODY_LIMIT (1024 * 1024) /* bytes; larger bodies get 413 */
-#define HTTP_MAX_PARAMS 3
+#define HTTP_BODY_LIMIT      (1024 * 1024) /* bytes; larger bodies get 413 */
+#define HTTP_MAX_PARAMS      3
 #define HTTP_MAX_CONNECTIONS 1024 /* open at once, a thread each; more are closed at once */
 
 struct server;
@@ -46,8 +46,8 @@ struct route {
 	const char *method;
 	const char *pattern; /* "/api/v1/reports/{id}/followups" */
 	route_fn fn;
-	unsigned roles;      /* ROLE_BIT()s allowed; 0 means no authentication (public) */
-	const char *summary; /* for the OpenAPI document */
+	unsigned roles;          /* ROLE_BIT()s allowed; 0 means no authentication (public) */
+	const char *summary;     /* for the OpenAPI document */
 	const char *body_schema; /* name of the request body schema, or NULL */
 };
 
@@ -57,8 +57,8 @@ extern const size_t route_count;
 /* Replies with a JSON body (steals the reference). */
 int reply_json(struct reply *rp, int status, json_t *body);
 /* Replies with Contract 5's error object. */
-int reply_error(struct reply *rp, int status, const char *code, const char *field,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int reply_error(struct reply *rp, int status, const char *code, const char *field, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
 /* The query parameter `name`, or NULL. */
 const char *request_query(const struct request *rq, const char *name);
 /* Parses the body as a JSON object; on failure fills a 400/415 reply and returns NULL. */
