@@ -119,6 +119,9 @@ def test_show_and_list(acd, db_path):
     page = one_json(out) if rc == 0 else {}
     check(rc == 0 and [i["id"] for i in page.get("items", [])] == ["R2"],
           f"list with every filter: {rc} {out} {err}")
+    rc, out, err = acd("report", "list", "--tlp", "amber+strict")
+    check(rc == 0 and one_json(out).get("items") == [],
+          f"'+' in a query value arrives as '+', not as a space: {rc} {out} {err}")
     rc, out, err = acd("report", "list", "--tlp", "purple")
     check(rc == 2 and err.strip() == "acd: report list: 400 tlp: red, amber+strict, amber, "
           "green or clear (tlp)", f"a refused filter: server's message and field: {rc} {err!r}")
