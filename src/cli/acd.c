@@ -1,10 +1,12 @@
 /*
  * acd.c — the command line for all of acd: finds the verb and hands over to it.
  * `--db URL` may come before or after the verb (Contract 5); verbs that need no store ignore it.
+ * So may `--server URL`, `--token T` and `--token-file F`, which the JSON API verbs use.
  */
 #include <sodium.h>
-#include <stdio.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -47,7 +49,7 @@ static const struct verb verbs[] = {
 
 /* Set once by main from the command line, read by the verbs. */
 static const char *db_url = "sqlite:acd.db";
-static const char *keys_dir;
+static const char *keys_dir, *server_url, *token_arg, *token_file;
 
 const char *cli_db_url(void)
 {
@@ -59,27 +61,80 @@ const char *cli_keys_dir(void)
 	return keys_dir;
 }
 
-/* Takes `--db URL`/`--db=URL` and `--keys DIR` out of argv wherever they stand; false when one
- * lacks its value. */
+const char *cli_server_url(void)
+{
+	return server_url ? server_url : getenv("ACD_SERVER");
+}
+
+/* A token file holds the token on its first line, or is what `acd init` / `acd user add`
+ * printed ({"admin_token": …} or {"token": …}). */
+static char *read_token_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char line[1024] = "";
+	bool ok = fgets(line, sizeof line, f) != NULL;
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *tok = NULL;
+	json_t *j = ok && line[0] == '{' ? json_loads(line, 0, NULL) : NULL;
+	if (j) {
+		const char *t = json_string_value(json_object_get(j, "token"));
+		if (!t)
+			t = json_string_value(json_object_get(j, "admin_token"));
+		tok = t ? strdup(t) : NULL;
+		json_decref(j);
+	} else if (ok && line[0]) {
+		tok = strdup(line);
+	}
+	sodium_memzero(line, sizeof line);
+	return tok;
+}
+
+bool cli_token(char **out)
+{
+	*out = NULL;
+	if (token_arg)
+		return (*out = strdup(token_arg)) != NULL;
+	if (token_file)
+		return (*out = read_token_file(token_file)) != NULL;
+	const char *env = getenv("ACD_TOKEN");
+	if (env)
+		return (*out = strdup(env)) != NULL;
+	return true;
+}
+
+/* The options every verb may be given, before or after it. */
+static const struct {
+	const char *name;
+	const char **slot;
+} global_options[] = {{"--db", &db_url},
+                      {"--keys", &keys_dir},
+                      {"--server", &server_url},
+                      {"--token", &token_arg},
+                      {"--token-file", &token_file}};
+
+/* Takes the global options (`--NAME VALUE` or `--NAME=VALUE`) out of argv wherever they
+ * stand; false when one lacks its value. */
 static bool take_global_options(int *argc, char **argv)
 {
 	int out = 0;
 	for (int i = 0; i < *argc; i++) {
-		const char **slot = NULL;
 		const char *a = argv[i];
-		if (strcmp(a, "--db") == 0 || strcmp(a, "--keys") == 0) {
-			slot = a[2] == 'd' ? &db_url : &keys_dir;
-			if (i + 1 >= *argc)
+		bool taken = false;
+		for (size_t k = 0; k < sizeof global_options / sizeof global_options[0]; k++) {
+			size_t n = strlen(global_options[k].name);
+			if (strncmp(a, global_options[k].name, n) != 0 || (a[n] && a[n] != '='))
+				continue;
+			if (!a[n] && i + 1 >= *argc)
 				return false;
-			*slot = argv[++i];
-			continue;
+			*global_options[k].slot = a[n] ? a + n + 1 : argv[++i];
+			taken = true;
+			break;
 		}
-		if (strncmp(a, "--db=", 5) == 0 || strncmp(a, "--keys=", 7) == 0) {
-			slot = a[2] == 'd' ? &db_url : &keys_dir;
-			*slot = strchr(a, '=') + 1;
-			continue;
-		}
-		argv[out++] = argv[i];
+		if (!taken)
+			argv[out++] = argv[i];
 	}
 	*argc = out;
 	argv[out] = NULL;
@@ -96,9 +151,13 @@ int cli_print_json(json_t *v)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: acd VERB …\n");
+	fprintf(stderr, "usage: acd [--db URL] [--keys DIR] VERB …\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		fprintf(stderr, "  acd %s\n", verbs[i].help);
+	fprintf(stderr,
+	        "usage: acd [--server URL] [--token T | --token-file F] VERB … (JSON API)\n");
+	cmd_http_usage(stderr);
+	fprintf(stderr, "FILE is a JSON body, - for stdin; see acd(1).\n");
 	return 2;
 }
 
@@ -108,11 +167,15 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		fatalx(2, "libsodium failed to initialise");
 	if (!take_global_options(&argc, argv)) {
-		fprintf(stderr, "acd: --db and --keys need a value\n");
+		fprintf(stderr,
+		        "acd: --db, --keys, --server, --token and --token-file need a value\n");
 		return 2;
 	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return usage();
+	int matched, rc = cmd_http(argc, argv, &matched);
+	if (matched)
+		return rc;
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		const struct verb *v = &verbs[i];
 		if (strcmp(argv[1], v->words[0]) != 0)

@@ -7,6 +7,8 @@
 #define ACD_CLI_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 /* Prints v as one line of JSON on stdout, releases it, and returns 0. */
 int cli_print_json(json_t *v);
@@ -24,5 +26,16 @@ int cmd_sensor_add(int argc, char **argv);
  * defaults to sqlite:acd.db, the key directory to NULL (keys.h's default for the URL). */
 const char *cli_db_url(void);
 const char *cli_keys_dir(void);
+
+/* The JSON API verbs (cmd_http.c). cmd_http runs the verb argv names and returns its exit
+ * status with *matched set, or sets *matched to 0 when argv names none of them. */
+int cmd_http(int argc, char **argv, int *matched);
+void cmd_http_usage(FILE *out);
+
+/* `--server URL` or $ACD_SERVER (NULL when neither). */
+const char *cli_server_url(void);
+/* The bearer token: `--token`, else `--token-file`, else $ACD_TOKEN, as a copy the caller
+ * wipes and frees (*out NULL when none is given); false when the token file is unreadable. */
+bool cli_token(char **out);
 
 #endif

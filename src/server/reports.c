@@ -234,15 +234,13 @@ int api_report_get(struct request *rq, struct reply *rp)
 	struct db_rows *r = visible_report(rq, rp, rq->params[0]);
 	if (!r)
 		return rp->status;
-	struct acd_error e = {0};
-	if (api_audit_read(rq, "report.read", rq->params[0], request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
-		db_rows_free(r);
-		return api_store_error(rp, &e);
-	}
 	json_t *doc = report_json(&rq->who, r, 0, true);
 	db_rows_free(r);
-	/* The history: each report (第N報) with its own id R1, R1-2 … */
+	/* The history: each report (第N報) with its own id R1, R1-2 … Read before the audit
+	 * entry is written, right after the report: a read that follows the audit's commit
+	 * finds the store changed and rereads its pages from the file. Nothing is answered
+	 * before the read is audited. */
+	struct acd_error e = {0};
 	const char *p[1] = {rq->params[0]};
 	if (db_query(rq->c, "SELECT n, at FROM report_versions WHERE report = $1 ORDER BY n", p, 1,
 	             &r, &e) == ACD_OK) {
@@ -256,6 +254,11 @@ int api_report_get(struct request *rq, struct reply *rp)
 		}
 		json_object_set_new(doc, "history", hist);
 		db_rows_free(r);
+	}
+	if (api_audit_read(rq, "report.read", rq->params[0], request_query(rq, "purpose"), NULL,
+	                   &e) != ACD_OK) {
+		json_decref(doc);
+		return api_store_error(rp, &e);
 	}
 	return reply_json(rp, 200, doc);
 }

@@ -2,6 +2,7 @@
 #include "writer.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ struct job {
 	void *arg;
 	enum acd_status status;
 	struct acd_error err;
-	bool done;
+	sem_t answered; /* posted once status is final; only this job's caller waits on it */
 	struct job *next;
 };
 
@@ -22,7 +23,7 @@ struct writer {
 	const struct keys *keys;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work, finished;
+	pthread_cond_t work;
 	struct job *head, *tail;
 	bool stopping;
 	unsigned long long groups, changes;
@@ -33,7 +34,7 @@ struct writer {
 
 /* Runs one change behind a savepoint; a refused change is undone alone, and the chain tail
  * goes back to where it was. */
-static void run_job(struct txn *t, struct job *j)
+static void run_guarded(struct txn *t, struct job *j)
 {
 	struct audit_chain saved = t->chain;
 	j->status = db_savepoint(t->c, "job", &j->err);
@@ -68,21 +69,33 @@ static void write_head_file(struct writer *w, acd_time now)
 	w->head_file_stale = false;
 }
 
-/* One group: begin, every job, sign the audit head, commit. */
-static void run_group(struct writer *w, struct db_conn *c, struct job *g)
+/* One attempt at a group: begin, every job, sign the audit head, commit. Unguarded, the
+ * jobs run without savepoints (two statements, and on PostgreSQL two round trips, fewer per
+ * job); the first refusal then abandons the attempt and returns false so the group is run
+ * again guarded, where a refused change is undone alone. Returns true once every job has its
+ * final status. */
+static bool try_group(struct writer *w, struct db_conn *c, struct job *g, bool guarded)
 {
 	struct txn t = {.c = c, .now = time_now()};
 	struct acd_error e = {0};
+	for (struct job *j = g; j; j = j->next)
+		j->status = ACD_OK;
 	enum acd_status st = db_begin(c, DB_WRITE, &e);
 	if (st == ACD_OK)
 		st = audit_begin(c, &t.chain, &e);
 	if (st != ACD_OK) {
 		db_rollback(c);
 		fail_group(g, &e);
-		return;
+		return true;
 	}
-	for (struct job *j = g; j; j = j->next)
-		run_job(&t, j);
+	for (struct job *j = g; j; j = j->next) {
+		if (guarded) {
+			run_guarded(&t, j);
+		} else if ((j->status = j->fn(&t, j->arg, &j->err)) != ACD_OK) {
+			db_rollback(c);
+			return false;
+		}
+	}
 	st = audit_sign_head(c, &t.chain, w->keys, t.now, &e);
 	if (st == ACD_OK)
 		st = db_commit(c, &e);
@@ -90,13 +103,33 @@ static void run_group(struct writer *w, struct db_conn *c, struct job *g)
 		db_rollback(c);
 		log_warnx("writer: group of changes not committed: %s", e.msg);
 		fail_group(g, &e);
-		return;
+		return true;
 	}
 	w->last = t.chain;
 	w->head_file_stale = t.chain.seq > 0;
 	/* The head file outside the database trails by at most a second (audit.h). */
 	if (w->head_file_stale && t.now - w->head_file_at >= ACD_USEC)
 		write_head_file(w, t.now);
+	return true;
+}
+
+/* Runs a group in one transaction: unguarded first, guarded when a change was refused
+ * (docs/decisions/0010). */
+static void run_group(struct writer *w, struct db_conn *c, struct job *g)
+{
+	if (!try_group(w, c, g, false))
+		try_group(w, c, g, true);
+}
+
+/* Answers each caller of a finished group; a job lives on its caller's stack, so it is not
+ * touched after its semaphore is posted. */
+static void answer_group(struct job *g)
+{
+	while (g) {
+		struct job *next = g->next;
+		sem_post(&g->answered);
+		g = next;
+	}
 }
 
 static void *writer_main(void *arg)
@@ -122,12 +155,16 @@ static void *writer_main(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, c, g);
+		/* Counted before anyone is answered, so a caller's change is in /metrics when it
+		 * returns. */
 		pthread_mutex_lock(&w->mu);
 		w->groups++;
 		w->changes += (unsigned long long)n;
-		for (struct job *j = g; j; j = j->next)
-			j->done = true;
-		pthread_cond_broadcast(&w->finished);
+		pthread_mutex_unlock(&w->mu);
+		/* Only the group's own callers wake: a broadcast would wake every waiting request
+		 * thread for each group, and a context switch is what costs most here. */
+		answer_group(g);
+		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
 	if (w->head_file_stale)
@@ -147,7 +184,6 @@ struct writer *writer_start(struct db *db, const struct keys *k, struct acd_erro
 	w->keys = k;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
-	pthread_cond_init(&w->finished, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		free(w);
 		acd_fail(e, ACD_EDB, "cannot start the writer thread");
@@ -165,23 +201,26 @@ void writer_stop(struct writer *w)
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
-	pthread_cond_destroy(&w->finished);
 	free(w);
 }
 
 enum acd_status writer_run(struct writer *w, txn_fn fn, void *arg, struct acd_error *e)
 {
 	struct job j = {.fn = fn, .arg = arg};
+	sem_init(&j.answered, 0, 0);
 	pthread_mutex_lock(&w->mu);
+	/* j stays on this stack until the writer posts j.answered, and this function does not
+	 * return before that, so the queue never holds a dead job. */
 	if (w->tail)
 		w->tail->next = &j;
 	else
-		w->head = &j;
-	w->tail = &j;
+		w->head = &j; // cppcheck-suppress autoVariables
+	w->tail = &j;         // cppcheck-suppress autoVariables
 	pthread_cond_signal(&w->work);
-	while (!j.done)
-		pthread_cond_wait(&w->finished, &w->mu);
 	pthread_mutex_unlock(&w->mu);
+	while (sem_wait(&j.answered) != 0)
+		; /* EINTR */
+	sem_destroy(&j.answered);
 	if (j.status != ACD_OK && e)
 		*e = j.err;
 	return j.status;
