@@ -38,6 +38,17 @@ static const struct flag report_list[] = {
         {"--operator", "operator", Q_VALUE}, {"--limit", "limit", Q_VALUE},
         {"--after", "after", Q_VALUE},       {NULL, NULL, 0}};
 static const struct flag purpose[] = {{"--purpose", "purpose", Q_VALUE}, {NULL, NULL, 0}};
+static const struct flag approval_list[] = {
+        {"--state", "state", Q_VALUE}, {"--kind", "kind", Q_VALUE}, {NULL, NULL, 0}};
+static const struct flag decision[] = {
+        {"--decision", "decision", B_VALUE}, {"--reason", "reason", B_VALUE}, {NULL, NULL, 0}};
+static const struct flag reason[] = {{"--reason", "reason", B_VALUE}, {NULL, NULL, 0}};
+static const struct flag records[] = {{"--approval", "approval", Q_VALUE},
+                                      {"--purpose", "purpose", Q_VALUE},
+                                      {"--limit", "limit", Q_VALUE},
+                                      {"--after", "after", Q_VALUE},
+                                      {NULL, NULL, 0}};
+static const struct flag stats[] = {{"--approval", "approval", Q_VALUE}, {NULL, NULL, 0}};
 static const struct flag scope[] = {{"--tlp", "tlp", B_VALUE},
                                     {"--consent", "consent", B_TRUE},
                                     {"--reason", "reason", B_VALUE},
@@ -96,11 +107,11 @@ static const struct http_verb http_verbs[] = {
          any_filter,
          "[--FILTER VALUE …]"},
         {{"notification", "transition"},
-         "POST",
+         "GET",
          V1 "/notifications/transition",
-         BODY_OPT_FILE,
+         BODY_NONE,
          NULL,
-         "[FILE]"},
+         ""},
         {{"agreement", "create"}, "POST", V1 "/agreements", BODY_FILE, NULL, "FILE"},
         {{"agreement", "show"}, "GET", V1 "/agreements/{}", BODY_NONE, NULL, "ID"},
         {{"agreement", "list"},
@@ -128,6 +139,38 @@ static const struct http_verb http_verbs[] = {
          BODY_OPT_FILE,
          NULL,
          "AGREEMENT CONSENT [FILE]"},
+        {{"approval", "request"}, "POST", V1 "/approvals", BODY_FILE, NULL, "FILE"},
+        {{"approval", "list"},
+         "GET",
+         V1 "/approvals",
+         BODY_NONE,
+         approval_list,
+         "[--state S] [--kind K]"},
+        {{"approval", "show"}, "GET", V1 "/approvals/{}", BODY_NONE, NULL, "ID"},
+        {{"approval", "decide"},
+         "POST",
+         V1 "/approvals/{}/decision",
+         BODY_FLAGS,
+         decision,
+         "ID --decision approve|reject|revise [--reason TEXT]"},
+        {{"approval", "document"}, "GET", V1 "/approvals/{}/document", BODY_NONE, NULL, "ID"},
+        {{"approval", "revoke"},
+         "POST",
+         V1 "/approvals/{}/revoke",
+         BODY_FLAGS,
+         reason,
+         "ID [--reason TEXT]"},
+        {{"approval", "revocation"}, "GET", V1 "/approvals/{}/revocation", BODY_NONE, NULL, "ID"},
+        {{"approval", "keys"}, "GET", V1 "/keys", BODY_NONE, NULL, ""},
+        {{"records", "list"},
+         "GET",
+         V1 "/records",
+         BODY_NONE,
+         records,
+         "--approval ID --purpose TEXT [--limit N] [--after CURSOR]"},
+        {{"stats", "show"}, "GET", V1 "/stats", BODY_NONE, stats, "[--approval ID]"},
+        {{"sensor", "register"}, "POST", V1 "/sensors", BODY_FILE, NULL, "FILE"},
+        {{"sensor", "list"}, "GET", V1 "/sensors", BODY_NONE, NULL, ""},
 };
 
 #define N_HTTP_VERBS (sizeof http_verbs / sizeof http_verbs[0])
