@@ -72,6 +72,10 @@ bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg);
 bool api_org_info(struct db_conn *c, const char *org, char kind[24], char sector[24]);
 /* The ministry that has jurisdiction over a sector (所管省庁), or "" when unknown. */
 void api_sector_ministry(struct db_conn *c, const char *sector, char ministry[64]);
+/* Who may file for an operator (reports, notifications): an operator for its own org, a
+ * ministry for the operators of its sectors. Fills op_sector; returns 0, or the status of the
+ * 400 reply it filled (field "operator"). */
+int api_check_filer(struct request *rq, struct reply *rp, const char *op, char op_sector[24]);
 /* "2026-10-09T08:50:00.123456Z" as a JSON string, or null for a NULL column. */
 json_t *api_time_json(const char *micros);
 /* A store failure during a read. */

@@ -91,3 +91,23 @@ json_t *api_time_json(const char *micros)
 	time_format((acd_time)strtoll(micros, NULL, 10), buf, sizeof buf);
 	return json_string(buf);
 }
+
+int api_check_filer(struct request *rq, struct reply *rp, const char *op, char op_sector[24])
+{
+	char kind[24];
+	if (!op || !api_org_info(rq->c, op, kind, op_sector) || strcmp(kind, "operator") != 0)
+		return reply_error(rp, 400, "invalid", "operator",
+		                   "operator: '%s' is not a known operator", op ? op : "");
+	if (rq->who.role == ROLE_OPERATOR && strcmp(op, rq->who.org) != 0)
+		return reply_error(rp, 400, "invalid", "operator",
+		                   "operator: must be your own organisation (%s)", rq->who.org);
+	if (rq->who.role == ROLE_MINISTRY) {
+		char ministry[64];
+		api_sector_ministry(rq->c, op_sector, ministry);
+		if (strcmp(ministry, rq->who.org) != 0)
+			return reply_error(rp, 400, "invalid", "operator",
+			                   "operator: %s is not in a sector under %s", op,
+			                   rq->who.org);
+	}
+	return 0;
+}

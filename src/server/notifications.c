@@ -282,28 +282,6 @@ static enum acd_status insert_notification(struct txn *t, void *arg, struct acd_
 	return st == ACD_OK ? audit(t, w->who, "notification.create", w->new_id, e) : st;
 }
 
-/* The operator a caller may file for: its own org, or for a ministry an operator of a sector
- * it has jurisdiction over (as for reports). Fills op_sector; returns 0 or an error status. */
-static int check_filer(struct request *rq, struct reply *rp, const char *op, char op_sector[24])
-{
-	char kind[24];
-	if (!api_org_info(rq->c, op, kind, op_sector) || strcmp(kind, "operator") != 0)
-		return reply_error(rp, 400, "invalid", "operator",
-		                   "operator: '%s' is not a known operator", op);
-	if (rq->who.role == ROLE_OPERATOR && strcmp(op, rq->who.org) != 0)
-		return reply_error(rp, 400, "invalid", "operator",
-		                   "operator: must be your own organisation (%s)", rq->who.org);
-	if (rq->who.role == ROLE_MINISTRY) {
-		char ministry[64];
-		api_sector_ministry(rq->c, op_sector, ministry);
-		if (strcmp(ministry, rq->who.org) != 0)
-			return reply_error(rp, 400, "invalid", "operator",
-			                   "operator: %s is not in a sector under %s", op,
-			                   rq->who.org);
-	}
-	return 0;
-}
-
 int api_notification_create(struct request *rq, struct reply *rp)
 {
 	json_t *body = request_json(rq, rp);
@@ -316,7 +294,7 @@ int api_notification_create(struct request *rq, struct reply *rp)
 		reply_error(rp, 400, "invalid", field, "%s", msg);
 	else if (json_object_get(body, "reason"))
 		reply_error(rp, 400, "invalid", "reason", "reason: only a change carries a reason");
-	else if (check_filer(rq, rp, json_string_value(json_object_get(body, "operator")),
+	else if (api_check_filer(rq, rp, json_string_value(json_object_get(body, "operator")),
 	                     sector) == 0) {
 		w.op = json_string_value(json_object_get(body, "operator"));
 		w.sector = sector;

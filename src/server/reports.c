@@ -156,29 +156,15 @@ static enum acd_status insert_report(struct txn *t, void *arg, struct acd_error 
 	return txn_audit(t, &a, e);
 }
 
-/* The operator a caller may file for: its own org, or for a ministry an operator of a sector
- * it has jurisdiction over. Fills sector. Returns 0 or an error reply's status. */
+/* A report's filer (api_check_filer) must also name the operator's own sector. */
 static int check_filer(struct request *rq, struct reply *rp, const char *op, const char *sector,
                        char op_sector[24])
 {
-	char kind[24];
-	if (!api_org_info(rq->c, op, kind, op_sector) || strcmp(kind, "operator") != 0)
-		return reply_error(rp, 400, "invalid", "operator", "operator: '%s' is not a known operator",
-		                   op);
-	if (rq->who.role == ROLE_OPERATOR && strcmp(op, rq->who.org) != 0)
-		return reply_error(rp, 400, "invalid", "operator",
-		                   "operator: must be your own organisation (%s)", rq->who.org);
-	if (rq->who.role == ROLE_MINISTRY) {
-		char ministry[64];
-		api_sector_ministry(rq->c, op_sector, ministry);
-		if (strcmp(ministry, rq->who.org) != 0)
-			return reply_error(rp, 400, "invalid", "operator",
-			                   "operator: %s is not in a sector under %s", op, rq->who.org);
-	}
-	if (strcmp(sector, op_sector) != 0)
+	int st = api_check_filer(rq, rp, op, op_sector);
+	if (st == 0 && strcmp(sector, op_sector) != 0)
 		return reply_error(rp, 400, "invalid", "sector",
 		                   "sector: %s files in sector %s, not %s", op, op_sector, sector);
-	return 0;
+	return st;
 }
 
 int api_report_create(struct request *rq, struct reply *rp)
