@@ -387,8 +387,9 @@ def main():
                 bad_input(c)
                 visibility(c)
                 st, doc = c.srv.get("/api/v1/openapi.json")
-                check(st == 200 and "/api/v1/measures/{id}/executions" in doc["paths"],
-                      f"{backend}: OpenAPI lists the measures routes")
+                check(st == 200 and "/api/v1/measures/{id}/executions" in doc["paths"] and
+                      "MeasureExecution" in doc["components"]["schemas"],
+                      f"{backend}: OpenAPI lists the measures routes and their bodies")
             finally:
                 check(c.srv.stop() == 0, f"{backend}: clean stop")
             c.srv = acdserver.Server(store, config=tiny)

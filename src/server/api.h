@@ -81,7 +81,6 @@ int api_measure_admin_notice(struct request *rq, struct reply *rp);
 int api_measure_withdraw(struct request *rq, struct reply *rp);
 int api_measure_close(struct request *rq, struct reply *rp);
 
-
 /* Shared helpers (api_util.c). */
 /* Records a read of protected data in the audit log, durably, before the data is sent. */
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,

@@ -60,7 +60,7 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		                root ? "not a JSON object" : je.text);
 	}
 	static const char *const top[] = {"report_deadlines", "notification_transition", "measures",
-	                                   NULL};
+	                                  NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
 	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
 	static const char *const ms[] = {"commission_notice_hours", NULL};
@@ -97,7 +97,7 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 	}
 	if (st == ACD_OK && mj)
 		st = json_is_object(mj) ? only_keys(mj, ms, "measures.", path, e)
-		                       : acd_fail(e, ACD_EINPUT, "%s: measures: object", path);
+		                        : acd_fail(e, ACD_EINPUT, "%s: measures: object", path);
 	if (st == ACD_OK && mj)
 		st = read_span(mj, "commission_notice_hours", HOUR, &c->commission_notice, path, e);
 	json_decref(root);

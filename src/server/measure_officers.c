@@ -51,8 +51,8 @@ static enum acd_status insert_designation(struct txn *t, void *arg, struct acd_e
 	bool npa = json_is_true(json_object_get(d->body, "npa"));
 	const char *p1[1] = {user};
 	struct db_rows *r;
-	enum acd_status st = db_query(t->c, "SELECT org, role, disabled FROM users WHERE id = $1",
-	                              p1, 1, &r, e);
+	enum acd_status st =
+	        db_query(t->c, "SELECT org, role, disabled FROM users WHERE id = $1", p1, 1, &r, e);
 	if (st != ACD_OK)
 		return st;
 	char org[64] = "";
@@ -68,16 +68,18 @@ static enum acd_status insert_designation(struct txn *t, void *arg, struct acd_e
 	if (!org[0] || (d->who->role != ROLE_ADMIN && strcmp(org, d->who->org) != 0))
 		return refuse_designation(d, 400, "user", "user: no such user in your agency", e);
 	if (!officer)
-		return refuse_designation(d, 400, "user",
-		                          "user: only an enabled measures-officer can be designated", e);
+		return refuse_designation(
+		        d, 400, "user", "user: only an enabled measures-officer can be designated",
+		        e);
 	if (npa && strcmp(agency, "police") != 0)
-		return refuse_designation(d, 400, "npa", "npa: only police officers can be NPA officers",
-		                          e);
+		return refuse_designation(d, 400, "npa",
+		                          "npa: only police officers can be NPA officers", e);
 	acd_time from, until;
 	form_time(d->body, "valid_from", &from);
 	form_time(d->body, "valid_until", &until);
 	if (until <= from)
-		return refuse_designation(d, 400, "valid_until", "valid_until: after valid_from", e);
+		return refuse_designation(d, 400, "valid_until", "valid_until: after valid_from",
+		                          e);
 	long long n;
 	if ((st = txn_next_number(t, "measure-officer", &n, e)) != ACD_OK)
 		return st;
@@ -86,9 +88,16 @@ static enum acd_status insert_designation(struct txn *t, void *arg, struct acd_e
 	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)from);
 	snprintf(us, sizeof us, "%" PRId64, (int64_t)until);
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	const char *p[10] = {d->id, user, org, agency,
+	const char *p[10] = {d->id,
+	                     user,
+	                     org,
+	                     agency,
 	                     json_string_value(json_object_get(d->body, "designated_by")),
-	                     npa ? "1" : "0", fs, us, d->who->user, at};
+	                     npa ? "1" : "0",
+	                     fs,
+	                     us,
+	                     d->who->user,
+	                     at};
 	st = db_exec(t->c,
 	             "INSERT INTO measure_officers (id, user_id, org, agency, designated_by, npa, "
 	             "valid_from, valid_until, created_by, created_at) "
@@ -98,8 +107,8 @@ static enum acd_status insert_designation(struct txn *t, void *arg, struct acd_e
 		return st;
 	char detail[160];
 	snprintf(detail, sizeof detail, "user=%s agency=%s npa=%d", user, agency, npa);
-	struct audit_entry a = {d->who->user, role_name(d->who->role), "measure.designate", d->id,
-	                        NULL, detail};
+	struct audit_entry a = {
+	        d->who->user, role_name(d->who->role), "measure.designate", d->id, NULL, detail};
 	return txn_audit(t, &a, e);
 }
 
@@ -134,24 +143,25 @@ int api_measure_officer_list(struct request *rq, struct reply *rp)
 	const char *p[1] = {org};
 	struct db_rows *r;
 	struct acd_error e = {0};
-	if (db_query(rq->c,
-	             "SELECT id, user_id, org, agency, designated_by, npa, valid_from, valid_until, "
-	             "created_by, created_at FROM measure_officers WHERE "
-	             "(CAST($1 AS TEXT) IS NULL OR org = $1) ORDER BY created_at, id",
-	             p, 1, &r, &e) != ACD_OK)
+	if (db_query(
+	            rq->c,
+	            "SELECT id, user_id, org, agency, designated_by, npa, valid_from, valid_until, "
+	            "created_by, created_at FROM measure_officers WHERE "
+	            "(CAST($1 AS TEXT) IS NULL OR org = $1) ORDER BY created_at, id",
+	            p, 1, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	json_t *items = json_array();
 	for (int i = 0; i < db_rows_count(r); i++)
 		json_array_append_new(
-		        items,
-		        json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:o}", "id",
-		                  db_rows_get(r, i, 0), "user", db_rows_get(r, i, 1), "org",
-		                  db_rows_get(r, i, 2), "agency", db_rows_get(r, i, 3), "designated_by",
-		                  db_rows_get(r, i, 4), "npa", strcmp(db_rows_get(r, i, 5), "1") == 0,
-		                  "valid_from", api_time_json(db_rows_get(r, i, 6)), "valid_until",
-		                  api_time_json(db_rows_get(r, i, 7)), "created_by",
-		                  db_rows_get(r, i, 8), "created_at",
-		                  api_time_json(db_rows_get(r, i, 9))));
+		        items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:o}", "id",
+		                         db_rows_get(r, i, 0), "user", db_rows_get(r, i, 1), "org",
+		                         db_rows_get(r, i, 2), "agency", db_rows_get(r, i, 3),
+		                         "designated_by", db_rows_get(r, i, 4), "npa",
+		                         strcmp(db_rows_get(r, i, 5), "1") == 0, "valid_from",
+		                         api_time_json(db_rows_get(r, i, 6)), "valid_until",
+		                         api_time_json(db_rows_get(r, i, 7)), "created_by",
+		                         db_rows_get(r, i, 8), "created_at",
+		                         api_time_json(db_rows_get(r, i, 9))));
 	db_rows_free(r);
 	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
 }

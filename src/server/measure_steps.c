@@ -74,8 +74,8 @@ static acd_time col_time(struct db_rows *r, int col)
 }
 
 /* Sets the columns named in `set` ("state = $2, …") of the case; $1 is the id. */
-static enum acd_status update(struct txn *t, struct step *s, const char *set,
-                              const char *const *v, int n, struct acd_error *e)
+static enum acd_status update(struct txn *t, struct step *s, const char *set, const char *const *v,
+                              int n, struct acd_error *e)
 {
 	char sql[512];
 	const char *p[8] = {s->id};
@@ -132,8 +132,12 @@ static int run_step(struct request *rq, struct reply *rp, const struct form_fiel
 		json_decref(body);
 		return rp->status;
 	}
-	struct step s = {.who = &rq->who, .cfg = &rq->srv->cfg, .id = rq->params[0],
-	                 .body = body, .fn = fn, .event = event};
+	struct step s = {.who = &rq->who,
+	                 .cfg = &rq->srv->cfg,
+	                 .id = rq->params[0],
+	                 .body = body,
+	                 .fn = fn,
+	                 .event = event};
 	struct acd_error e = {0};
 	if (writer_run(rq->srv->writer, step_txn, &s, &e) == ACD_OK)
 		reply_json(rp, 200, json_pack("{s:s, s:s}", "id", s.id, "state", s.state));
@@ -156,9 +160,10 @@ static enum acd_status approval_request(struct txn *t, struct step *s, struct db
                                         struct acd_error *e)
 {
 	if (!is(r, M_STATE, "open"))
-		return refuse(s, 409, "state", e,
-		              "state: approval can be requested only for an open case (this one is %s)",
-		              db_rows_get(r, 0, M_STATE));
+		return refuse(
+		        s, 409, "state", e,
+		        "state: approval can be requested only for an open case (this one is %s)",
+		        db_rows_get(r, 0, M_STATE));
 	const char *v[1] = {"requested"};
 	snprintf(s->state, sizeof s->state, "requested");
 	const char *note = json_string_value(json_object_get(s->body, "note"));
@@ -173,14 +178,15 @@ int api_measure_approval_request(struct request *rq, struct reply *rp)
 	return run_step(rq, rp, note_form, 1, approval_request, "approval-request");
 }
 
-static enum acd_status decide(struct txn *t, struct step *s, struct db_rows *r,
-                              struct acd_error *e)
+static enum acd_status decide(struct txn *t, struct step *s, struct db_rows *r, struct acd_error *e)
 {
 	if (!is(r, M_STATE, "requested"))
-		return refuse(s, 409, "state", e,
-		              "state: only a case awaiting approval can be decided (this one is %s)",
-		              db_rows_get(r, 0, M_STATE));
-	bool approve = strcmp(json_string_value(json_object_get(s->body, "decision")), "approve") == 0;
+		return refuse(
+		        s, 409, "state", e,
+		        "state: only a case awaiting approval can be decided (this one is %s)",
+		        db_rows_get(r, 0, M_STATE));
+	bool approve =
+	        strcmp(json_string_value(json_object_get(s->body, "decision")), "approve") == 0;
 	const char *reason = json_string_value(json_object_get(s->body, "reason"));
 	if (!approve && !reason)
 		return refuse(s, 400, "reason", e, "reason: required to reject");
@@ -191,7 +197,8 @@ static enum acd_status decide(struct txn *t, struct step *s, struct db_rows *r,
 	         reason ? reason : "");
 	const char *v[4] = {s->state, s->who->user, at, reason};
 	if (approve)
-		return update(t, s, "state = $2, decided_by = $3, decided_at = $4, decision_reason = $5",
+		return update(t, s,
+		              "state = $2, decided_by = $3, decided_at = $4, decision_reason = $5",
 		              v, 4, e);
 	return update(t, s,
 	              "state = $2, decided_by = $3, decided_at = $4, decision_reason = $5, "
@@ -200,9 +207,8 @@ static enum acd_status decide(struct txn *t, struct step *s, struct db_rows *r,
 }
 
 static const char *const decisions[] = {"approve", "reject", NULL};
-static const struct form_field decision_form[] = {
-        {"decision", FORM_ENUM, true, 0, decisions, NULL},
-        {"reason", FORM_TEXT, false, 4000, NULL, NULL}};
+static const struct form_field decision_form[] = {{"decision", FORM_ENUM, true, 0, decisions, NULL},
+                                                  {"reason", FORM_TEXT, false, 4000, NULL, NULL}};
 
 int api_measure_decide(struct request *rq, struct reply *rp)
 {
@@ -213,19 +219,22 @@ int api_measure_decide(struct request *rq, struct reply *rp)
 
 static bool settled(struct db_rows *r)
 {
-	return is(r, M_STATE, "rejected") || is(r, M_STATE, "withdrawn") || is(r, M_STATE, "closed");
+	return is(r, M_STATE, "rejected") || is(r, M_STATE, "withdrawn") ||
+	       is(r, M_STATE, "closed");
 }
 
 static enum acd_status consultation(struct txn *t, struct step *s, struct db_rows *r,
                                     struct acd_error *e)
 {
 	if (!is(r, M_LOCATION, "abroad"))
-		return refuse(s, 409, "target", e,
-		              "target: the computer is domestic; the Foreign Minister is consulted only "
-		              "for a computer abroad");
+		return refuse(
+		        s, 409, "target", e,
+		        "target: the computer is domestic; the Foreign Minister is consulted only "
+		        "for a computer abroad");
 	if (settled(r) || db_rows_get(r, 0, M_FIRST_EXEC))
-		return refuse(s, 409, "state", e,
-		              "state: the consultation is recorded before execution, on an open case");
+		return refuse(
+		        s, 409, "state", e,
+		        "state: the consultation is recorded before execution, on an open case");
 	if (db_rows_get(r, 0, M_CONSULTED_AT))
 		return refuse(s, 409, "consultation", e, "consultation: already recorded");
 	acd_time at;
@@ -242,8 +251,7 @@ static enum acd_status consultation(struct txn *t, struct step *s, struct db_row
 }
 
 static const struct form_field consultation_form[] = {
-        {"at", FORM_TIME, true, 0, NULL, NULL},
-        {"reference", FORM_TEXT, true, 200, NULL, NULL}};
+        {"at", FORM_TIME, true, 0, NULL, NULL}, {"reference", FORM_TEXT, true, 200, NULL, NULL}};
 
 int api_measure_consultation(struct request *rq, struct reply *rp)
 {
@@ -290,18 +298,21 @@ static enum acd_status execution_allowed(struct txn *t, struct step *s, struct d
 		return refuse(s, 409, "state", e, "state: the case is %s; nothing more is executed",
 		              db_rows_get(r, 0, M_STATE));
 	if (strcmp(s->who->user, db_rows_get(r, 0, M_OFFICER)) != 0)
-		return refuse(s, 403, "officer", e,
-		              "officer: only the case's designated officer (%s) logs its executions",
-		              db_rows_get(r, 0, M_OFFICER));
+		return refuse(
+		        s, 403, "officer", e,
+		        "officer: only the case's designated officer (%s) logs its executions",
+		        db_rows_get(r, 0, M_OFFICER));
 	if (!case_lists(r, action))
-		return refuse(s, 400, "action", e, "action: '%s' is not among this case's actions %s",
-		              action, db_rows_get(r, 0, M_ACTIONS));
+		return refuse(s, 400, "action", e,
+		              "action: '%s' is not among this case's actions %s", action,
+		              db_rows_get(r, 0, M_ACTIONS));
 	bool approved = db_rows_get(r, 0, M_DEC_AT) && !is(r, M_STATE, "rejected");
 	bool urgent = is(r, M_URGENCY, "urgent");
 	if (!approved && !urgent)
-		return refuse(s, 409, "approval", e,
-		              "approval: the commission has not approved this measure and it is not "
-		              "urgent; request and obtain approval first (事前承認)");
+		return refuse(
+		        s, 409, "approval", e,
+		        "approval: the commission has not approved this measure and it is not "
+		        "urgent; request and obtain approval first (事前承認)");
 	if (approved && !db_rows_get(r, 0, M_FIRST_EXEC) && at < col_time(r, M_DEC_AT) && !urgent)
 		return refuse(s, 409, "approval", e,
 		              "approval: the execution's time precedes the commission's approval");
@@ -310,9 +321,10 @@ static enum acd_status execution_allowed(struct txn *t, struct step *s, struct d
 		              "consultation: the computer is abroad; record the prior consultation "
 		              "with the Foreign Minister (外務大臣との事前協議) first");
 	if (is(r, M_LOCATION, "abroad") && at < col_time(r, M_CONSULTED_AT))
-		return refuse(s, 409, "consultation", e,
-		              "consultation: the execution's time precedes the consultation with the "
-		              "Foreign Minister");
+		return refuse(
+		        s, 409, "consultation", e,
+		        "consultation: the execution's time precedes the consultation with the "
+		        "Foreign Minister");
 	if (at < col_time(r, M_CREATED_AT) - CLOCK_SKEW && !urgent)
 		return refuse(s, 409, "at", e, "at: before the case was filed");
 	if (!still_designated(t->c, r, at))
@@ -334,8 +346,8 @@ static enum acd_status execution(struct txn *t, struct step *s, struct db_rows *
 		return st;
 	const char *p[1] = {s->id};
 	struct db_rows *c;
-	if ((st = db_query(t->c, "SELECT COUNT(*) FROM measure_executions WHERE measure = $1", p,
-	                   1, &c, e)) != ACD_OK)
+	if ((st = db_query(t->c, "SELECT COUNT(*) FROM measure_executions WHERE measure = $1", p, 1,
+	                   &c, e)) != ACD_OK)
 		return st;
 	char n[24], ats[24], now[24];
 	snprintf(n, sizeof n, "%lld", strtoll(db_rows_get(c, 0, 0), NULL, 10) + 1);
@@ -344,10 +356,11 @@ static enum acd_status execution(struct txn *t, struct step *s, struct db_rows *
 	fmt_time(t->now, now);
 	const char *result = json_string_value(json_object_get(s->body, "result"));
 	const char *v[7] = {s->id, n, ats, action, result, s->who->user, now};
-	if ((st = db_exec(t->c,
-	                  "INSERT INTO measure_executions (measure, n, at, action, result, by_user, "
-	                  "logged_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	                  v, 7, NULL, e)) != ACD_OK)
+	if ((st = db_exec(
+	             t->c,
+	             "INSERT INTO measure_executions (measure, n, at, action, result, by_user, "
+	             "logged_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	             v, 7, NULL, e)) != ACD_OK)
 		return st;
 	snprintf(s->state, sizeof s->state, "executing");
 	snprintf(s->detail, sizeof s->detail, "#%s %s", n, action);
@@ -385,7 +398,8 @@ int api_measure_execution(struct request *rq, struct reply *rp)
 	return run_step(rq, rp, execution_form, 3, execution, "execution");
 }
 
-/* ── notices afterwards: to the commission (事後通知) and to the administrator (管理者への通知) ── */
+/* ── notices afterwards: to the commission (事後通知) and to the administrator (管理者への通知) ──
+ */
 
 static enum acd_status commission_notice(struct txn *t, struct step *s, struct db_rows *r,
                                          struct acd_error *e)
@@ -401,7 +415,8 @@ static enum acd_status commission_notice(struct txn *t, struct step *s, struct d
 	if (st != ACD_OK)
 		return st;
 	if (at < col_time(r, M_FIRST_EXEC))
-		return refuse(s, 400, "at", e, "at: a notice afterwards is given after the execution");
+		return refuse(s, 400, "at", e,
+		              "at: a notice afterwards is given after the execution");
 	char ats[24];
 	fmt_time(at, ats);
 	const char *ref = json_string_value(json_object_get(s->body, "reference"));
@@ -413,8 +428,7 @@ static enum acd_status commission_notice(struct txn *t, struct step *s, struct d
 }
 
 static const struct form_field commission_notice_form[] = {
-        {"at", FORM_TIME, true, 0, NULL, NULL},
-        {"reference", FORM_TEXT, true, 200, NULL, NULL}};
+        {"at", FORM_TIME, true, 0, NULL, NULL}, {"reference", FORM_TEXT, true, 200, NULL, NULL}};
 
 int api_measure_commission_notice(struct request *rq, struct reply *rp)
 {
@@ -430,12 +444,14 @@ static enum acd_status admin_notice(struct txn *t, struct step *s, struct db_row
 		return refuse(s, 400, "given_at", e,
 		              "given_at: give either given_at or reason_not_given, not both");
 	if (!is(r, M_STATE, "executing"))
-		return refuse(s, 409, "state", e,
-		              "state: the administrator is notified after an execution (this case is "
-		              "%s)",
-		              db_rows_get(r, 0, M_STATE));
+		return refuse(
+		        s, 409, "state", e,
+		        "state: the administrator is notified after an execution (this case is "
+		        "%s)",
+		        db_rows_get(r, 0, M_STATE));
 	if (db_rows_get(r, 0, M_ANOTICE_AT) || db_rows_get(r, 0, M_ANOTICE_REASON))
-		return refuse(s, 409, "administrator_notice", e, "administrator_notice: already recorded");
+		return refuse(s, 409, "administrator_notice", e,
+		              "administrator_notice: already recorded");
 	char ats[24] = "";
 	if (!reason) {
 		acd_time at;
@@ -443,7 +459,8 @@ static enum acd_status admin_notice(struct txn *t, struct step *s, struct db_row
 		if (st != ACD_OK)
 			return st;
 		if (at < col_time(r, M_FIRST_EXEC))
-			return refuse(s, 400, "given_at", e, "given_at: before the first execution");
+			return refuse(s, 400, "given_at", e,
+			              "given_at: before the first execution");
 		fmt_time(at, ats);
 	}
 	const char *v[2] = {reason ? NULL : ats, reason};
@@ -468,10 +485,11 @@ static enum acd_status withdraw(struct txn *t, struct step *s, struct db_rows *r
                                 struct acd_error *e)
 {
 	if (!is(r, M_STATE, "open") && !is(r, M_STATE, "requested"))
-		return refuse(s, 409, "state", e,
-		              "state: only a case not yet decided or executed can be withdrawn (this one "
-		              "is %s)",
-		              db_rows_get(r, 0, M_STATE));
+		return refuse(
+		        s, 409, "state", e,
+		        "state: only a case not yet decided or executed can be withdrawn (this one "
+		        "is %s)",
+		        db_rows_get(r, 0, M_STATE));
 	char at[24];
 	fmt_time(t->now, at);
 	const char *v[1] = {at};
@@ -500,9 +518,10 @@ static enum acd_status close_case(struct txn *t, struct step *s, struct db_rows 
 		              "withdraw an undecided one)",
 		              db_rows_get(r, 0, M_STATE));
 	if (executed && !db_rows_get(r, 0, M_ANOTICE_AT) && !db_rows_get(r, 0, M_ANOTICE_REASON))
-		return refuse(s, 409, "administrator_notice", e,
-		              "administrator_notice: record the notice to the computer's administrator "
-		              "(or why it could not be given) before closing");
+		return refuse(
+		        s, 409, "administrator_notice", e,
+		        "administrator_notice: record the notice to the computer's administrator "
+		        "(or why it could not be given) before closing");
 	if (executed && db_rows_get(r, 0, M_NOTICE_DUE) && !db_rows_get(r, 0, M_CNOTICE_AT))
 		return refuse(s, 409, "commission_notice", e,
 		              "commission_notice: executed without prior approval; notify the "

@@ -17,9 +17,9 @@
 
 /* Access and confirm the programs (アクセス・プログラムの確認), delete a malicious program, shut
  * down, change settings to block the attacker's re-login, order the administrator to act. */
-const char *const measure_actions[] = {"access-confirm-programs", "delete-malicious-program",
-                                       "shut-down", "block-relogin", "order-administrator",
-                                       NULL};
+const char *const measure_actions[] = {
+        "access-confirm-programs", "delete-malicious-program", "shut-down",
+        "block-relogin",           "order-administrator",      NULL};
 static const char *const agencies[] = {"police", "sdf", NULL};
 static const char *const urgencies[] = {"normal", "urgent", NULL};
 
@@ -68,9 +68,9 @@ static bool check_target(json_t *v, char *msg, size_t len)
 	const char *addr = json_string_value(json_object_get(v, "address"));
 	const char *loc = json_string_value(json_object_get(v, "location"));
 	unsigned char buf[16];
-	if (!json_is_object(v) || json_object_size(v) != 2 || !addr || !loc ||
-	    strlen(addr) > 45) {
-		snprintf(msg, len, "target: {\"address\": IP address, \"location\": domestic|abroad}");
+	if (!json_is_object(v) || json_object_size(v) != 2 || !addr || !loc || strlen(addr) > 45) {
+		snprintf(msg, len,
+		         "target: {\"address\": IP address, \"location\": domestic|abroad}");
 		return false;
 	}
 	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
@@ -93,7 +93,8 @@ static bool check_actions(json_t *v, char *msg, size_t len)
 		snprintf(msg, len, "actions: a non-empty list of actions");
 		return false;
 	}
-	json_array_foreach(v, i, a) {
+	json_array_foreach(v, i, a)
+	{
 		if (!form_one_of(json_string_value(a), measure_actions)) {
 			int n = snprintf(msg, len, "actions: each one of");
 			for (int k = 0; measure_actions[k] && n > 0 && (size_t)n < len; k++)
@@ -102,7 +103,8 @@ static bool check_actions(json_t *v, char *msg, size_t len)
 		}
 		for (j = 0; j < i; j++)
 			if (json_equal(json_array_get(v, j), a)) {
-				snprintf(msg, len, "actions: '%s' is listed twice", json_string_value(a));
+				snprintf(msg, len, "actions: '%s' is listed twice",
+				         json_string_value(a));
 				return false;
 			}
 	}
@@ -152,7 +154,8 @@ static enum acd_status insert_case(struct txn *t, void *arg, struct acd_error *e
 	enum acd_status st = db_query(
 	        t->c,
 	        "SELECT id, npa FROM measure_officers WHERE user_id = $1 AND agency = $2 AND "
-	        "org = $3 AND valid_from <= CAST($4 AS BIGINT) AND valid_until > CAST($4 AS BIGINT) "
+	        "org = $3 AND valid_from <= CAST($4 AS BIGINT) AND valid_until > CAST($4 AS "
+	        "BIGINT) "
 	        "ORDER BY npa DESC, id",
 	        p, 4, &r, e);
 	if (st != ACD_OK)
@@ -165,14 +168,16 @@ static enum acd_status insert_case(struct txn *t, void *arg, struct acd_error *e
 	}
 	db_rows_free(r);
 	if (!designation[0])
-		return refuse_case(nc, "officer", e,
-		                   "officer: %s is not a currently designated %s officer of your agency",
-		                   officer, agency);
+		return refuse_case(
+		        nc, "officer", e,
+		        "officer: %s is not a currently designated %s officer of your agency",
+		        officer, agency);
 	if (strcmp(location, "abroad") == 0 && strcmp(agency, "police") == 0 && !npa)
-		return refuse_case(nc, "officer", e,
-		                   "officer: %s is not an NPA officer; for a computer abroad the %s side "
-		                   "acts only through NPA officers (警察庁の職員)",
-		                   officer, agency);
+		return refuse_case(
+		        nc, "officer", e,
+		        "officer: %s is not an NPA officer; for a computer abroad the %s side "
+		        "acts only through NPA officers (警察庁の職員)",
+		        officer, agency);
 	long long n;
 	if ((st = txn_next_number(t, "measure", &n, e)) != ACD_OK)
 		return st;
@@ -245,37 +250,34 @@ static json_t *measure_json(struct db_rows *r, int i, acd_time now)
 	json_t *o = json_pack(
 	        "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:s, s:s}, s:s, s:s, s:o, s:s}", "id",
 	        db_rows_get(r, i, M_ID), "org", db_rows_get(r, i, M_ORG), "agency",
-	        db_rows_get(r, i, M_AGENCY), "officer", db_rows_get(r, i, M_OFFICER),
-	        "designation", db_rows_get(r, i, M_DESIGNATION), "filed_by",
-	        db_rows_get(r, i, M_FILED_BY), "created_at",
-	        api_time_json(db_rows_get(r, i, M_CREATED_AT)), "target", "address",
+	        db_rows_get(r, i, M_AGENCY), "officer", db_rows_get(r, i, M_OFFICER), "designation",
+	        db_rows_get(r, i, M_DESIGNATION), "filed_by", db_rows_get(r, i, M_FILED_BY),
+	        "created_at", api_time_json(db_rows_get(r, i, M_CREATED_AT)), "target", "address",
 	        db_rows_get(r, i, M_ADDRESS), "location", db_rows_get(r, i, M_LOCATION), "harm",
 	        db_rows_get(r, i, M_HARM), "urgency", db_rows_get(r, i, M_URGENCY), "actions",
 	        actions ? actions : json_array(), "state", db_rows_get(r, i, M_STATE));
-	json_object_set_new(
-	        o, "approval",
-	        json_pack("{s:s?, s:o, s:s?}", "decided_by", db_rows_get(r, i, M_DEC_BY),
-	                  "decided_at", api_time_json(db_rows_get(r, i, M_DEC_AT)), "reason",
-	                  db_rows_get(r, i, M_DEC_REASON)));
+	json_object_set_new(o, "approval",
+	                    json_pack("{s:s?, s:o, s:s?}", "decided_by",
+	                              db_rows_get(r, i, M_DEC_BY), "decided_at",
+	                              api_time_json(db_rows_get(r, i, M_DEC_AT)), "reason",
+	                              db_rows_get(r, i, M_DEC_REASON)));
 	json_object_set_new(o, "consultation",
 	                    db_rows_get(r, i, M_CONSULTED_AT)
 	                            ? json_pack("{s:o, s:s?}", "at",
 	                                        api_time_json(db_rows_get(r, i, M_CONSULTED_AT)),
 	                                        "reference", db_rows_get(r, i, M_CONSULT_REF))
 	                            : json_null());
-	json_object_set_new(o, "first_executed_at",
-	                    api_time_json(db_rows_get(r, i, M_FIRST_EXEC)));
-	json_object_set_new(
-	        o, "commission_notice",
-	        json_pack("{s:b, s:o, s:o, s:s?, s:b, s:b}", "required", due != NULL, "due",
-	                  api_time_json(due), "given_at", api_time_json(cn), "reference",
-	                  db_rows_get(r, i, M_CNOTICE_REF), "overdue", notice_overdue(r, i, now),
-	                  "late",
-	                  due && cn && strtoll(cn, NULL, 10) > strtoll(due, NULL, 10)));
-	json_object_set_new(
-	        o, "administrator_notice",
-	        json_pack("{s:o, s:s?}", "given_at", api_time_json(db_rows_get(r, i, M_ANOTICE_AT)),
-	                  "reason_not_given", db_rows_get(r, i, M_ANOTICE_REASON)));
+	json_object_set_new(o, "first_executed_at", api_time_json(db_rows_get(r, i, M_FIRST_EXEC)));
+	json_object_set_new(o, "commission_notice",
+	                    json_pack("{s:b, s:o, s:o, s:s?, s:b, s:b}", "required", due != NULL,
+	                              "due", api_time_json(due), "given_at", api_time_json(cn),
+	                              "reference", db_rows_get(r, i, M_CNOTICE_REF), "overdue",
+	                              notice_overdue(r, i, now), "late",
+	                              due && cn && strtoll(cn, NULL, 10) > strtoll(due, NULL, 10)));
+	json_object_set_new(o, "administrator_notice",
+	                    json_pack("{s:o, s:s?}", "given_at",
+	                              api_time_json(db_rows_get(r, i, M_ANOTICE_AT)),
+	                              "reason_not_given", db_rows_get(r, i, M_ANOTICE_REASON)));
 	json_object_set_new(o, "outcome",
 	                    db_rows_get(r, i, M_OUTCOME) ? json_string(db_rows_get(r, i, M_OUTCOME))
 	                                                 : json_null());
@@ -330,10 +332,10 @@ static void add_log(struct db_conn *c, const char *id, json_t *o)
 		for (int i = 0; i < db_rows_count(r); i++)
 			json_array_append_new(
 			        log, json_pack("{s:I, s:o, s:s, s:s, s:s, s:o}", "n",
-			                       (json_int_t)strtoll(db_rows_get(r, i, 0), NULL, 10), "at",
-			                       api_time_json(db_rows_get(r, i, 1)), "action",
-			                       db_rows_get(r, i, 2), "result", db_rows_get(r, i, 3), "by",
-			                       db_rows_get(r, i, 4), "logged_at",
+			                       (json_int_t)strtoll(db_rows_get(r, i, 0), NULL, 10),
+			                       "at", api_time_json(db_rows_get(r, i, 1)), "action",
+			                       db_rows_get(r, i, 2), "result", db_rows_get(r, i, 3),
+			                       "by", db_rows_get(r, i, 4), "logged_at",
 			                       api_time_json(db_rows_get(r, i, 5))));
 		db_rows_free(r);
 	}
@@ -342,12 +344,12 @@ static void add_log(struct db_conn *c, const char *id, json_t *o)
 	             "measure = $1 ORDER BY n",
 	             p, 1, &r, NULL) == ACD_OK) {
 		for (int i = 0; i < db_rows_count(r); i++)
-			json_array_append_new(
-			        hist, json_pack("{s:o, s:s, s:s, s:s, s:s?}", "at",
-			                        api_time_json(db_rows_get(r, i, 0)), "by",
-			                        db_rows_get(r, i, 1), "role", db_rows_get(r, i, 2),
-			                        "action", db_rows_get(r, i, 3), "detail",
-			                        db_rows_get(r, i, 4)));
+			json_array_append_new(hist, json_pack("{s:o, s:s, s:s, s:s, s:s?}", "at",
+			                                      api_time_json(db_rows_get(r, i, 0)),
+			                                      "by", db_rows_get(r, i, 1), "role",
+			                                      db_rows_get(r, i, 2), "action",
+			                                      db_rows_get(r, i, 3), "detail",
+			                                      db_rows_get(r, i, 4)));
 		db_rows_free(r);
 	}
 	json_object_set_new(o, "executions", log);
@@ -382,19 +384,19 @@ int api_measure_outcomes(struct request *rq, struct reply *rp)
 	if (!from || !time_parse(from, &f))
 		return reply_error(rp, 400, "invalid", "from", "from: an RFC 3339 date-time");
 	if (!until || !time_parse(until, &u) || u <= f)
-		return reply_error(rp, 400, "invalid", "until", "until: an RFC 3339 date-time after from");
+		return reply_error(rp, 400, "invalid", "until",
+		                   "until: an RFC 3339 date-time after from");
 	if (agency && !form_one_of(agency, agencies))
 		return reply_error(rp, 400, "invalid", "agency", "agency: police or sdf");
 	struct measure_outcomes m;
 	struct acd_error e = {0};
 	if (measures_by_outcome(rq->c, f, u, agency, &m, &e) != ACD_OK)
 		return api_store_error(rp, &e);
-	return reply_json(rp, 200,
-	                  json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I}", "from", from,
-	                            "until", until, "agency", agency, "executed",
-	                            (json_int_t)m.executed, "rejected", (json_int_t)m.rejected,
-	                            "withdrawn", (json_int_t)m.withdrawn,
-	                            "closed-without-execution",
-	                            (json_int_t)m.closed_without_execution, "open",
-	                            (json_int_t)m.open));
+	return reply_json(
+	        rp, 200,
+	        json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I}", "from", from, "until", until,
+	                  "agency", agency, "executed", (json_int_t)m.executed, "rejected",
+	                  (json_int_t)m.rejected, "withdrawn", (json_int_t)m.withdrawn,
+	                  "closed-without-execution", (json_int_t)m.closed_without_execution,
+	                  "open", (json_int_t)m.open));
 }

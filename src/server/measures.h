@@ -10,16 +10,41 @@
 
 #include "api.h"
 
-#define MEASURE_COLUMNS                                                                          \
-	"id, org, agency, officer, designation, filed_by, created_at, target_address, "          \
-	"target_location, harm, urgency, actions, state, decided_by, decided_at, "               \
-	"decision_reason, consulted_at, consultation_ref, first_executed_at, notice_due, "       \
-	"commission_notice_at, commission_notice_ref, admin_notice_at, admin_notice_reason, "    \
+#define MEASURE_COLUMNS                                                                            \
+	"id, org, agency, officer, designation, filed_by, created_at, target_address, "            \
+	"target_location, harm, urgency, actions, state, decided_by, decided_at, "                 \
+	"decision_reason, consulted_at, consultation_ref, first_executed_at, notice_due, "         \
+	"commission_notice_at, commission_notice_ref, admin_notice_at, admin_notice_reason, "      \
 	"outcome, outcome_at, closed_at"
-enum { M_ID, M_ORG, M_AGENCY, M_OFFICER, M_DESIGNATION, M_FILED_BY, M_CREATED_AT, M_ADDRESS,
-       M_LOCATION, M_HARM, M_URGENCY, M_ACTIONS, M_STATE, M_DEC_BY, M_DEC_AT, M_DEC_REASON,
-       M_CONSULTED_AT, M_CONSULT_REF, M_FIRST_EXEC, M_NOTICE_DUE, M_CNOTICE_AT, M_CNOTICE_REF,
-       M_ANOTICE_AT, M_ANOTICE_REASON, M_OUTCOME, M_OUTCOME_AT, M_CLOSED_AT };
+enum {
+	M_ID,
+	M_ORG,
+	M_AGENCY,
+	M_OFFICER,
+	M_DESIGNATION,
+	M_FILED_BY,
+	M_CREATED_AT,
+	M_ADDRESS,
+	M_LOCATION,
+	M_HARM,
+	M_URGENCY,
+	M_ACTIONS,
+	M_STATE,
+	M_DEC_BY,
+	M_DEC_AT,
+	M_DEC_REASON,
+	M_CONSULTED_AT,
+	M_CONSULT_REF,
+	M_FIRST_EXEC,
+	M_NOTICE_DUE,
+	M_CNOTICE_AT,
+	M_CNOTICE_REF,
+	M_ANOTICE_AT,
+	M_ANOTICE_REASON,
+	M_OUTCOME,
+	M_OUTCOME_AT,
+	M_CLOSED_AT
+};
 
 /* The fixed list of actions a case may authorise (措置の内容); never free text. */
 extern const char *const measure_actions[];

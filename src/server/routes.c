@@ -119,8 +119,7 @@ const struct route routes[] = {
          "Measures settled in a period by outcome, for the Diet report (from, until, agency)",
          NULL},
         {"POST", "/api/v1/measures", api_measure_create, R(MEASURES_OFFICER),
-         "File a case: agency, designated officer, target, harm, urgency, actions",
-         "Measure"},
+         "File a case: agency, designated officer, target, harm, urgency, actions", "Measure"},
         {"GET", "/api/v1/measures", api_measure_list, R(MEASURES_OFFICER) | R(COMMISSION),
          "The cases visible to the caller (filters: state, overdue=1 for commission notices "
          "past due)",
@@ -134,8 +133,7 @@ const struct route routes[] = {
         {"POST", "/api/v1/measures/{id}/consultation", api_measure_consultation,
          R(MEASURES_OFFICER), "Record the prior consultation with the Foreign Minister",
          "MeasureNotice"},
-        {"POST", "/api/v1/measures/{id}/executions", api_measure_execution,
-         R(MEASURES_OFFICER),
+        {"POST", "/api/v1/measures/{id}/executions", api_measure_execution, R(MEASURES_OFFICER),
          "Log an execution (at, action from the case's list, result); refused unless its "
          "preconditions hold",
          "MeasureExecution"},

@@ -17,16 +17,16 @@ enum acd_status measures_by_outcome(struct db_conn *c, acd_time from, acd_time u
 	struct db_rows *r;
 	/* Open cases are keyed by filing time, settled ones by when they were settled, so a case
 	 * counts once in the period in which it ended. */
-	enum acd_status st = db_query(
-	        c,
-	        "SELECT COALESCE(outcome, 'open'), COUNT(*) FROM measures WHERE "
-	        "(CAST($3 AS TEXT) IS NULL OR agency = $3) AND "
-	        "((outcome IS NOT NULL AND outcome_at >= CAST($1 AS BIGINT) AND "
-	        "  outcome_at < CAST($2 AS BIGINT)) OR "
-	        " (outcome IS NULL AND created_at >= CAST($1 AS BIGINT) AND "
-	        "  created_at < CAST($2 AS BIGINT))) "
-	        "GROUP BY COALESCE(outcome, 'open')",
-	        p, 3, &r, e);
+	enum acd_status st =
+	        db_query(c,
+	                 "SELECT COALESCE(outcome, 'open'), COUNT(*) FROM measures WHERE "
+	                 "(CAST($3 AS TEXT) IS NULL OR agency = $3) AND "
+	                 "((outcome IS NOT NULL AND outcome_at >= CAST($1 AS BIGINT) AND "
+	                 "  outcome_at < CAST($2 AS BIGINT)) OR "
+	                 " (outcome IS NULL AND created_at >= CAST($1 AS BIGINT) AND "
+	                 "  created_at < CAST($2 AS BIGINT))) "
+	                 "GROUP BY COALESCE(outcome, 'open')",
+	                 p, 3, &r, e);
 	if (st != ACD_OK)
 		return st;
 	memset(out, 0, sizeof *out);
