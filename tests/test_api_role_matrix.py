@@ -71,6 +71,22 @@ ALLOWED = {
     ("GET", "/api/v1/stats"): {"analyst", "commission"},
     ("POST", "/api/v1/sensors"): {"admin"},
     ("GET", "/api/v1/sensors"): {"admin", "analyst", "commission"},
+    # Access-and-neutralization measures (アクセス・無害化措置): police/SDF officers act on
+    # their own cases; the commission approves and oversees all; analysts see counts only.
+    ("POST", "/api/v1/measures/officers"): {"admin", "measures-officer"},
+    ("GET", "/api/v1/measures/officers"): {"admin", "measures-officer", "commission"},
+    ("GET", "/api/v1/measures/outcomes"): {"commission", "analyst"},
+    ("POST", "/api/v1/measures"): {"measures-officer"},
+    ("GET", "/api/v1/measures"): {"measures-officer", "commission"},
+    ("GET", "/api/v1/measures/{id}"): {"measures-officer", "commission"},
+    ("POST", "/api/v1/measures/{id}/approval-request"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/decision"): {"commission"},
+    ("POST", "/api/v1/measures/{id}/consultation"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/executions"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/commission-notice"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/administrator-notice"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/withdraw"): {"measures-officer"},
+    ("POST", "/api/v1/measures/{id}/close"): {"measures-officer"},
 }
 
 

@@ -61,6 +61,26 @@ int api_consent_create(struct request *rq, struct reply *rp);
 int api_consent_list(struct request *rq, struct reply *rp);
 int api_consent_withdraw(struct request *rq, struct reply *rp);
 
+/* measure_officers.c, measures.c, measure_steps.c — アクセス・無害化措置 (records and
+ * authorisations only) */
+/* designation (指定) */
+int api_measure_officer_add(struct request *rq, struct reply *rp);
+int api_measure_officer_list(struct request *rq, struct reply *rp);
+/* cases */
+int api_measure_create(struct request *rq, struct reply *rp);
+int api_measure_list(struct request *rq, struct reply *rp);
+int api_measure_get(struct request *rq, struct reply *rp);
+int api_measure_outcomes(struct request *rq, struct reply *rp);
+/* every later step of a case */
+int api_measure_approval_request(struct request *rq, struct reply *rp);
+int api_measure_decide(struct request *rq, struct reply *rp);
+int api_measure_consultation(struct request *rq, struct reply *rp);
+int api_measure_execution(struct request *rq, struct reply *rp);
+int api_measure_commission_notice(struct request *rq, struct reply *rp);
+int api_measure_admin_notice(struct request *rq, struct reply *rp);
+int api_measure_withdraw(struct request *rq, struct reply *rp);
+int api_measure_close(struct request *rq, struct reply *rp);
+
 /* Shared helpers (api_util.c). */
 /* Records a read of protected data in the audit log, durably, before the data is sent. */
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,

@@ -16,6 +16,9 @@ void config_defaults(struct config *c)
 	c->transition_months = 6;
 	/* The Act says "on introduction"; a month of grace until an ordinance fixes a period. */
 	c->notification_due = 30 * DAY;
+	/* The Act says the commission is notified afterwards without a period; a day until an
+	 * ordinance fixes one (docs/decisions/0014-measures-workflow.md). */
+	c->commission_notice = 24 * HOUR;
 }
 
 /* Reads a positive number of `unit`s from obj[key] when present. */
@@ -57,9 +60,12 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		return acd_fail(e, ACD_EINPUT, "%s:%d: %s", path, je.line,
 		                root ? "not a JSON object" : je.text);
 	}
-	static const char *const top[] = {"report_deadlines", "notification_transition", NULL};
+	static const char *const top[] = {"report_deadlines", "notification_transition", "measures",
+	                                  NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
 	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
+	static const char *const ms[] = {"commission_notice_hours", NULL};
+	json_t *mj = json_object_get(root, "measures");
 	json_t *d = json_object_get(root, "report_deadlines");
 	json_t *t = json_object_get(root, "notification_transition");
 	enum acd_status st = only_keys(root, top, "", path, e);
@@ -91,6 +97,11 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		else
 			c->transition_months = (int)json_integer_value(m);
 	}
+	if (st == ACD_OK && mj)
+		st = json_is_object(mj) ? only_keys(mj, ms, "measures.", path, e)
+		                        : acd_fail(e, ACD_EINPUT, "%s: measures: object", path);
+	if (st == ACD_OK && mj)
+		st = read_span(mj, "commission_notice_hours", HOUR, &c->commission_notice, path, e);
 	json_decref(root);
 	return st;
 }

@@ -5,7 +5,8 @@
  *
  *   {"report_deadlines": {"first_hours": 24, "followup_days": 7, "final_days": 30},
  *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6,
- *                                "due_days": 30}}
+ *                                "due_days": 30},
+ *    "measures": {"commission_notice_hours": 24}}
  */
 #ifndef ACD_CONFIG_H
 #define ACD_CONFIG_H
@@ -20,6 +21,8 @@ struct config {
 	acd_time enforced_at;      /* enforcement of the notification duty */
 	int transition_months;     /* computers in use then must be notified within this */
 	acd_time notification_due; /* later ones are late when filed this long after introduction */
+	acd_time commission_notice; /* an urgent measure executed without prior approval: the
+	                             * commission is notified within this of the first execution */
 };
 
 void config_defaults(struct config *c);

@@ -284,12 +284,82 @@ static const char migration_5[] =
         "CREATE INDEX sensor_stats_approval ON sensor_stats (approval);\n"
         "INSERT INTO counters (name, value) VALUES ('record', 0);\n";
 
+/* Migration 6: access and neutralization measures (アクセス・無害化措置) — records and
+ * authorisations only: the designation of officers (指定), each case with its preconditions
+ * (the commission's approval or, when urgent, its notice afterwards; the Foreign Minister's
+ * prior consultation for a computer abroad; the administrator's notice), the execution log,
+ * every step in measure_events, and the outcome the Diet statistics count. */
+static const char migration_6[] =
+        "CREATE TABLE measure_officers ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " user_id TEXT NOT NULL REFERENCES users (id),"
+        " org TEXT NOT NULL REFERENCES orgs (id),"
+        " agency TEXT NOT NULL CHECK (agency IN ('police', 'sdf')),"
+        " designated_by TEXT NOT NULL,"
+        " npa INTEGER NOT NULL CHECK (npa IN (0, 1)),"
+        " valid_from BIGINT NOT NULL,"
+        " valid_until BIGINT NOT NULL,"
+        " created_by TEXT NOT NULL REFERENCES users (id),"
+        " created_at BIGINT NOT NULL);\n"
+        "CREATE INDEX measure_officers_user ON measure_officers (user_id, agency);\n"
+        "CREATE TABLE measures ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " org TEXT NOT NULL REFERENCES orgs (id),"
+        " agency TEXT NOT NULL CHECK (agency IN ('police', 'sdf')),"
+        " officer TEXT NOT NULL REFERENCES users (id),"
+        " designation TEXT NOT NULL REFERENCES measure_officers (id),"
+        " filed_by TEXT NOT NULL REFERENCES users (id),"
+        " created_at BIGINT NOT NULL,"
+        " target_address TEXT NOT NULL,"
+        " target_location TEXT NOT NULL CHECK (target_location IN ('domestic', 'abroad')),"
+        " harm TEXT NOT NULL,"
+        " urgency TEXT NOT NULL CHECK (urgency IN ('normal', 'urgent')),"
+        " actions TEXT NOT NULL,"               /* JSON array of the fixed action names */
+        " state TEXT NOT NULL CHECK (state IN ('open', 'requested', 'approved', 'rejected',"
+        "  'executing', 'withdrawn', 'closed')),"
+        " decided_by TEXT NULL REFERENCES users (id),"
+        " decided_at BIGINT NULL,"
+        " decision_reason TEXT NULL,"
+        " consulted_at BIGINT NULL,"            /* 外務大臣との事前協議 */
+        " consultation_ref TEXT NULL,"
+        " first_executed_at BIGINT NULL,"
+        " notice_due BIGINT NULL,"              /* set when executed without prior approval */
+        " commission_notice_at BIGINT NULL,"
+        " commission_notice_ref TEXT NULL,"
+        " admin_notice_at BIGINT NULL,"
+        " admin_notice_reason TEXT NULL,"       /* why the administrator was not notified */
+        " outcome TEXT NULL CHECK (outcome IN ('executed', 'rejected', 'withdrawn',"
+        "  'closed-without-execution')),"
+        " outcome_at BIGINT NULL,"
+        " closed_at BIGINT NULL);\n"
+        "CREATE INDEX measures_org ON measures (org, id);\n"
+        "CREATE INDEX measures_outcome ON measures (outcome, outcome_at);\n"
+        "CREATE TABLE measure_events ("
+        " measure TEXT NOT NULL REFERENCES measures (id),"
+        " n INTEGER NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " role TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " detail TEXT NULL,"
+        " PRIMARY KEY (measure, n));\n"
+        "CREATE TABLE measure_executions ("
+        " measure TEXT NOT NULL REFERENCES measures (id),"
+        " n INTEGER NOT NULL,"
+        " at BIGINT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " result TEXT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " logged_at BIGINT NOT NULL,"
+        " PRIMARY KEY (measure, n));\n";
+
 const char *const schema_migrations[] = {
         migration_1,
         migration_2,
         migration_3,
         migration_4,
         migration_5,
+        migration_6,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
