@@ -217,6 +217,28 @@ def test_server_error():
         srv.shutdown()
 
 
+def test_oversight_verbs(analyst, commission):
+    """The approval, measure and officer verbs reach their endpoints with the right method."""
+    req = {"kind": "foreign-foreign", "facility": "t-1", "justification": "cli test",
+           "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z",
+           "selectors": [{"id": "S1", "type": "ip", "value": "198.51.100.0/24"}]}
+    rc, out, err = analyst("approval", "request", "-", stdin=json.dumps(req))
+    apr = one_json(out).get("id") if rc == 0 else None
+    check(rc == 0 and apr, f"approval request: {rc} {err}")
+    rc, out, err = commission("approval", "decide", apr, "--decision", "approve")
+    check(rc == 0 and one_json(out)["state"] == "approved", f"approval decide: {rc} {err}")
+    rc, out, err = analyst("approval", "document", apr)
+    check(rc == 0 and json.loads(one_json(out)["json"])["id"] == apr, f"document: {rc} {err}")
+    rc, out, err = analyst("approval", "list", "--state", "approved")
+    check(rc == 0 and [a["id"] for a in one_json(out)["items"]] == [apr], f"list: {out}")
+    rc, out, err = commission("measure", "list")
+    check(rc == 0 and one_json(out)["items"] == [], f"measure list: {rc} {err}")
+    rc, out, err = analyst("measure", "list")
+    check(rc == 2 and " 403 " in err, f"an analyst may not list measures: {rc} {err!r}")
+    rc, out, err = commission("officer", "list")
+    check(rc == 0, f"officer list: {rc} {err}")
+
+
 def main():
     with Workdir("cli-http") as wd:
         db_path = wd.p("acd.db")
@@ -235,6 +257,8 @@ def main():
             test_errors(acd, port, wd)
             test_token_sources(acd, wd)
             test_server_error()
+            commission = add_user(db, "commission", "commission", "Commissioner")
+            test_oversight_verbs(Acd(server, analyst_token), Acd(server, commission))
         finally:
             proc.terminate()
             check(proc.wait(timeout=30) == 0, "acdd stops cleanly on SIGTERM")
