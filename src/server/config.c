@@ -16,6 +16,8 @@ void config_defaults(struct config *c)
 	c->transition_months = 6;
 	/* The Act says "on introduction"; a month of grace until an ordinance fixes a period. */
 	c->notification_due = 30 * DAY;
+	c->retain_records = 365 * DAY;
+	c->retain_stats = 1830 * DAY;
 }
 
 /* Reads a positive number of `unit`s from obj[key] when present. */
@@ -56,7 +58,8 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		return acd_fail(e, ACD_EINPUT, "%s:%d: %s", path, je.line,
 		                root ? "not a JSON object" : je.text);
 	}
-	static const char *const top[] = {"report_deadlines", "notification_transition", NULL};
+	static const char *const top[] = {"report_deadlines", "notification_transition", "retention",
+	                                    NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
 	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
 	json_t *d = json_object_get(root, "report_deadlines");
@@ -89,6 +92,15 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		else
 			c->transition_months = (int)json_integer_value(m);
 	}
+	json_t *rt = json_object_get(root, "retention");
+	static const char *const rk[] = {"records_days", "stats_days", NULL};
+	if (st == ACD_OK && rt)
+		st = json_is_object(rt) ? only_keys(rt, rk, "retention.", path, e)
+		                        : acd_fail(e, ACD_EINPUT, "%s: retention: object", path);
+	if (st == ACD_OK && rt)
+		st = read_span(rt, "records_days", DAY, &c->retain_records, path, e);
+	if (st == ACD_OK && rt)
+		st = read_span(rt, "stats_days", DAY, &c->retain_stats, path, e);
 	json_decref(root);
 	return st;
 }

@@ -5,7 +5,12 @@
  *
  *   {"report_deadlines": {"first_hours": 24, "followup_days": 7, "final_days": 30},
  *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6,
- *                                "due_days": 30}}
+ *                                "due_days": 30},
+ *    "retention": {"records_days": 365, "stats_days": 1830}}
+ *
+ * Retention (保存期間) has no period in the Act yet; the defaults keep records a year and
+ * statistics five fiscal years (the Diet report and the three-year law review need them).
+ * The audit log has no period: it is the evidence, and it holds no content.
  */
 #ifndef ACD_CONFIG_H
 #define ACD_CONFIG_H
@@ -20,6 +25,8 @@ struct config {
 	acd_time enforced_at;     /* enforcement of the notification duty */
 	int transition_months;    /* computers in use then must be notified within this */
 	acd_time notification_due; /* later ones are late when filed this long after introduction */
+	acd_time retain_records;   /* selected records are purged this long after their last packet */
+	acd_time retain_stats;     /* the sensors' statistics lines, after their interval ends */
 };
 
 void config_defaults(struct config *c);

@@ -284,12 +284,53 @@ static const char migration_5[] =
         "CREATE INDEX sensor_stats_approval ON sensor_stats (approval);\n"
         "INSERT INTO counters (name, value) VALUES ('record', 0);\n";
 
+/* Migration 6 belongs to the measures branch (アクセス・無害化措置), built in parallel; the
+ * runner numbers migrations by position, so this no-op holds its place until that branch
+ * merges and replaces it. A store created before the merge has "6" recorded and would skip
+ * the real one: such development stores must be recreated (decision 0015). */
+static const char migration_6_reserved[] =
+        "UPDATE counters SET value = value WHERE name = 'migration-6-reserved';\n";
+
+/* Migration 7: retention and other-purpose use. `purges` records each retention run with
+ * counts only (never what was purged), so the Diet report can sum them after the rows are
+ * gone; `exports` records every request for other-purpose use (他目的利用) of selected
+ * information and its decision, refused ones included — the data exported is not kept. */
+static const char migration_7[] =
+        "CREATE TABLE purges ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " at BIGINT NOT NULL,"                  /* the clock the purge ran on */
+        " records_before BIGINT NOT NULL,"      /* cut-off: records whose last packet is older */
+        " stats_before BIGINT NOT NULL,"
+        " records BIGINT NOT NULL,"
+        " stats BIGINT NOT NULL,"
+        " by_actor TEXT NOT NULL);\n"
+        "CREATE INDEX purges_at ON purges (at);\n"
+        "CREATE TABLE exports ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " approval TEXT NOT NULL REFERENCES approvals (id),"
+        " purpose_class TEXT NOT NULL,"
+        " purpose TEXT NOT NULL,"
+        " recipient TEXT NOT NULL,"
+        " recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('domestic', 'foreign')),"
+        " legal_basis TEXT NULL,"               /* JSON: law, article, mandatory */
+        " terms TEXT NULL,"                     /* JSON: the written-terms document's reference */
+        " consent TEXT NULL,"                   /* the consent that covered it */
+        " decision TEXT NOT NULL CHECK (decision IN ('granted', 'refused')),"
+        " reason TEXT NULL,"
+        " records BIGINT NOT NULL);\n"
+        "CREATE INDEX exports_at ON exports (at);\n";
+
 const char *const schema_migrations[] = {
         migration_1,
         migration_2,
         migration_3,
         migration_4,
         migration_5,
+        migration_6_reserved,
+        migration_7,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
