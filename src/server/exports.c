@@ -25,12 +25,23 @@ static const char *const recipient_kinds[] = {"domestic", "foreign", NULL};
 static const char *const known_classes[] = {"cybersecurity", "other-law",
                                             "criminal-investigation", NULL};
 
+/* The optional parts are checked in check_parts, where an absent one is a refusal and a
+ * malformed one the caller's mistake; here they need only be known fields. */
+static bool any_value(json_t *v, char *msg, size_t len)
+{
+	(void)v, (void)msg, (void)len;
+	return true;
+}
+
 static const struct form_field export_fields[] = {
         {"approval", FORM_TEXT, true, 64, NULL, NULL},
         {"purpose_class", FORM_TEXT, true, 64, NULL, NULL},
         {"purpose", FORM_TEXT, true, 500, NULL, NULL},
         {"recipient", FORM_TEXT, true, 200, NULL, NULL},
         {"recipient_kind", FORM_ENUM, true, 0, recipient_kinds, NULL},
+        {"legal_basis", FORM_CUSTOM, false, 0, NULL, any_value},
+        {"terms_document", FORM_CUSTOM, false, 0, NULL, any_value},
+        {"records", FORM_CUSTOM, false, 0, NULL, any_value},
 };
 
 struct export_req {
