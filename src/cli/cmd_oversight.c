@@ -25,9 +25,14 @@ int cmd_purge(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': config = optarg; break;
-		case 'n': now_s = optarg; break;
-		default: return 2;
+		case 'c':
+			config = optarg;
+			break;
+		case 'n':
+			now_s = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -68,23 +73,28 @@ int cmd_purge(int argc, char **argv)
 
 int cmd_stats_diet(int argc, char **argv)
 {
-	static const struct option opts[] = {{"year", required_argument, NULL, 'y'},
-	                                     {"html", no_argument, NULL, 'h'},
-	                                     {0}};
+	static const struct option opts[] = {
+	        {"year", required_argument, NULL, 'y'}, {"html", no_argument, NULL, 'h'}, {0}};
 	int year = 0, ch;
 	bool html = false;
 	char *end = NULL;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'y': year = (int)strtol(optarg, &end, 10); break;
-		case 'h': html = true; break;
-		default: return 2;
+		case 'y':
+			year = (int)strtol(optarg, &end, 10);
+			break;
+		case 'h':
+			html = true;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!end || *end || optind != argc || year < 2000 || year > 2999) {
-		fprintf(stderr, "usage: acd stats diet --year YYYY [--html]   (fiscal year from 1 April "
-		                "YYYY, JST)\n");
+		fprintf(stderr,
+		        "usage: acd stats diet --year YYYY [--html]   (fiscal year from 1 April "
+		        "YYYY, JST)\n");
 		return 2;
 	}
 	struct db *db;

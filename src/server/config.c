@@ -58,8 +58,8 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		return acd_fail(e, ACD_EINPUT, "%s:%d: %s", path, je.line,
 		                root ? "not a JSON object" : je.text);
 	}
-	static const char *const top[] = {"report_deadlines", "notification_transition", "retention",
-	                                    NULL};
+	static const char *const top[] = {"report_deadlines", "notification_transition",
+	                                  "retention", NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
 	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
 	json_t *d = json_object_get(root, "report_deadlines");

@@ -25,8 +25,11 @@ struct config {
 	acd_time enforced_at;     /* enforcement of the notification duty */
 	int transition_months;    /* computers in use then must be notified within this */
 	acd_time notification_due; /* later ones are late when filed this long after introduction */
-	acd_time retain_records;   /* selected records are purged this long after their last packet */
-	acd_time retain_stats;     /* the sensors' statistics lines, after their interval ends */
+
+	/* Retention: selected records go this long after their last packet, the sensors'
+	 * statistics lines this long after their interval ends. */
+	acd_time retain_records;
+	acd_time retain_stats;
 };
 
 void config_defaults(struct config *c);

@@ -22,8 +22,8 @@
 #include "form.h"
 
 static const char *const recipient_kinds[] = {"domestic", "foreign", NULL};
-static const char *const known_classes[] = {"cybersecurity", "other-law",
-                                            "criminal-investigation", NULL};
+static const char *const known_classes[] = {"cybersecurity", "other-law", "criminal-investigation",
+                                            NULL};
 
 /* The optional parts are checked in check_parts, where an absent one is a refusal and a
  * malformed one the caller's mistake; here they need only be known fields. */
@@ -97,12 +97,13 @@ static enum acd_status find_consent(struct txn *t, struct export_req *x, const c
 		return ACD_OK;
 	const char *p[3] = {party, x->purpose, x->recipient};
 	struct db_rows *r;
-	enum acd_status st = db_query(
-	        t->c,
-	        "SELECT k.id FROM agreement_consents k JOIN agreements a ON a.id = k.agreement WHERE "
-	        "a.operator = $1 AND k.purpose = $2 AND k.recipient = $3 AND k.withdrawn_at IS NULL "
-	        "ORDER BY k.num DESC",
-	        p, 3, &r, e);
+	enum acd_status st = db_query(t->c,
+	                              "SELECT k.id FROM agreement_consents k JOIN agreements a ON "
+	                              "a.id = k.agreement WHERE "
+	                              "a.operator = $1 AND k.purpose = $2 AND k.recipient = $3 AND "
+	                              "k.withdrawn_at IS NULL "
+	                              "ORDER BY k.num DESC",
+	                              p, 3, &r, e);
 	if (st != ACD_OK)
 		return st;
 	snprintf(x->consent, sizeof x->consent, "%s",
@@ -121,28 +122,33 @@ static enum acd_status decide(struct txn *t, struct export_req *x, struct acd_er
 		return st;
 	if (strcmp(x->purpose_class, "criminal-investigation") == 0 ||
 	    is_criminal_purpose(x->purpose))
-		return refuse(x, strcmp(x->purpose_class, "criminal-investigation") ? "purpose"
-		                                                                   : "purpose_class",
-		              "selected information is never used for criminal investigation (犯罪捜査)");
+		return refuse(
+		        x,
+		        strcmp(x->purpose_class, "criminal-investigation") ? "purpose"
+		                                                           : "purpose_class",
+		        "selected information is never used for criminal investigation (犯罪捜査)");
 	if (strcmp(x->purpose_class, "other-law") == 0) {
 		json_t *lb = json_object_get(x->body, "legal_basis");
 		if (!lb)
 			return refuse(x, "legal_basis",
 			              "a request under another law needs its legal basis recorded");
 		if (!json_is_true(json_object_get(lb, "mandatory")))
-			return refuse(x, "legal_basis",
-			              "under another law, communications information is provided only "
-			              "when that law makes provision mandatory");
+			return refuse(
+			        x, "legal_basis",
+			        "under another law, communications information is provided only "
+			        "when that law makes provision mandatory");
 		return ACD_OK;
 	}
 	if (strcmp(x->purpose_class, "cybersecurity") != 0)
-		return refuse(x, "purpose_class",
-		              "other-purpose use is allowed only for cybersecurity within the agreement "
-		              "party's consent, or under a law that makes provision mandatory");
+		return refuse(
+		        x, "purpose_class",
+		        "other-purpose use is allowed only for cybersecurity within the agreement "
+		        "party's consent, or under a law that makes provision mandatory");
 	if (!party[0])
-		return refuse(x, "approval",
-		              "the approval is not under an agreement: no party could have consented "
-		              "to other-purpose use of what it selected");
+		return refuse(
+		        x, "approval",
+		        "the approval is not under an agreement: no party could have consented "
+		        "to other-purpose use of what it selected");
 	if ((st = find_consent(t, x, party, e)) != ACD_OK)
 		return st;
 	if (!x->consent[0]) {
@@ -155,8 +161,9 @@ static enum acd_status decide(struct txn *t, struct export_req *x, struct acd_er
 	}
 	json_t *terms = json_object_get(x->body, "terms_document");
 	if (!terms)
-		return refuse(x, "terms_document",
-		              "no written-terms document with the recipient fixes purpose and scope");
+		return refuse(
+		        x, "terms_document",
+		        "no written-terms document with the recipient fixes purpose and scope");
 	if (strcmp(x->recipient_kind, "foreign") == 0 &&
 	    !json_is_true(json_object_get(terms, "handling_measures_confirmed")))
 		return refuse(x, "terms_document",
@@ -207,15 +214,27 @@ static enum acd_status record_decision(struct txn *t, struct export_req *x, stru
 	snprintf(at, sizeof at, "%lld", (long long)t->now);
 	snprintf(nrec, sizeof nrec, "%zu", x->records ? json_array_size(x->records) : 0);
 	const char *cls = form_one_of(x->purpose_class, known_classes) ? x->purpose_class : "other";
-	char *lb = dump_member(x->body, "legal_basis"), *terms = dump_member(x->body, "terms_document");
-	const char *p[15] = {x->id, nums, at, x->who->user, x->approval, cls, x->purpose,
-	                     x->recipient, x->recipient_kind, lb, terms,
+	char *lb = dump_member(x->body, "legal_basis"),
+	     *terms = dump_member(x->body, "terms_document");
+	const char *p[15] = {x->id,
+	                     nums,
+	                     at,
+	                     x->who->user,
+	                     x->approval,
+	                     cls,
+	                     x->purpose,
+	                     x->recipient,
+	                     x->recipient_kind,
+	                     lb,
+	                     terms,
 	                     x->consent[0] ? x->consent : NULL,
 	                     x->refused_field ? "refused" : "granted",
-	                     x->refused_field ? x->reason : NULL, nrec};
+	                     x->refused_field ? x->reason : NULL,
+	                     nrec};
 	st = db_exec(t->c,
 	             "INSERT INTO exports (id, num, at, by_user, approval, purpose_class, purpose, "
-	             "recipient, recipient_kind, legal_basis, terms, consent, decision, reason, records) "
+	             "recipient, recipient_kind, legal_basis, terms, consent, decision, reason, "
+	             "records) "
 	             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
 	             p, 15, NULL, e);
 	free(lb);
@@ -232,9 +251,12 @@ static enum acd_status record_decision(struct txn *t, struct export_req *x, stru
 	snprintf(detail, sizeof detail, "%s", ds ? ds : "{}");
 	free(ds);
 	json_decref(d);
-	struct audit_entry a = {x->who->user, role_name(x->who->role),
-	                        x->refused_field ? "export.refused" : "export.granted", x->id,
-	                        x->purpose, detail};
+	struct audit_entry a = {x->who->user,
+	                        role_name(x->who->role),
+	                        x->refused_field ? "export.refused" : "export.granted",
+	                        x->id,
+	                        x->purpose,
+	                        detail};
 	return txn_audit(t, &a, e);
 }
 
@@ -268,9 +290,9 @@ static bool check_parts(json_t *body, struct export_req *x, const char **field, 
 		return false;
 	}
 	acd_time date;
-	if (terms && (!json_is_object(terms) ||
-	              !json_string_length(json_object_get(terms, "reference")) ||
-	              !form_time(terms, "date", &date))) {
+	if (terms &&
+	    (!json_is_object(terms) || !json_string_length(json_object_get(terms, "reference")) ||
+	     !form_time(terms, "date", &date))) {
 		*field = "terms_document";
 		snprintf(msg, len, "terms_document: {reference, date (RFC 3339), …}");
 		return false;
@@ -306,14 +328,15 @@ int api_export_create(struct request *rq, struct reply *rp)
 		reply_error(rp, 400, "invalid", field, "%s", msg);
 	} else if (api_write(rq, rp, export_txn, &x)) {
 		if (x.refused_field) {
-			json_t *err = json_pack("{s:s, s:s, s:s, s:s}", "error", "refused", "message",
-			                        x.reason, "field", x.refused_field, "export", x.id);
+			json_t *err =
+			        json_pack("{s:s, s:s, s:s, s:s}", "error", "refused", "message",
+			                  x.reason, "field", x.refused_field, "export", x.id);
 			reply_json(rp, 403, err);
 		} else {
 			reply_json(rp, 201,
 			           json_pack("{s:s, s:s, s:s, s:s, s:O, s:s?, s:s}", "id", x.id,
-			                     "decision", "granted", "purpose", x.purpose, "recipient",
-			                     x.recipient, "records", x.records, "next",
+			                     "decision", "granted", "purpose", x.purpose,
+			                     "recipient", x.recipient, "records", x.records, "next",
 			                     x.next[0] ? x.next : NULL, "label",
 			                     "selected-communications-information"));
 		}
@@ -338,17 +361,19 @@ int api_export_list(struct request *rq, struct reply *rp)
 		const char *lb = db_rows_get(r, i, 8), *terms = db_rows_get(r, i, 9);
 		json_array_append_new(
 		        items,
-		        json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s, s:s?, "
+		        json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s, "
+		                  "s:s?, "
 		                  "s:I}",
-		                  "id", db_rows_get(r, i, 0), "at", api_time_json(db_rows_get(r, i, 1)),
-		                  "by", db_rows_get(r, i, 2), "approval", db_rows_get(r, i, 3),
-		                  "purpose_class", db_rows_get(r, i, 4), "purpose", db_rows_get(r, i, 5),
+		                  "id", db_rows_get(r, i, 0), "at",
+		                  api_time_json(db_rows_get(r, i, 1)), "by", db_rows_get(r, i, 2),
+		                  "approval", db_rows_get(r, i, 3), "purpose_class",
+		                  db_rows_get(r, i, 4), "purpose", db_rows_get(r, i, 5),
 		                  "recipient", db_rows_get(r, i, 6), "recipient_kind",
 		                  db_rows_get(r, i, 7), "legal_basis",
 		                  lb ? json_loads(lb, 0, NULL) : json_null(), "terms_document",
 		                  terms ? json_loads(terms, 0, NULL) : json_null(), "consent",
-		                  db_rows_get(r, i, 10), "decision", db_rows_get(r, i, 11), "reason",
-		                  db_rows_get(r, i, 12), "records",
+		                  db_rows_get(r, i, 10), "decision", db_rows_get(r, i, 11),
+		                  "reason", db_rows_get(r, i, 12), "records",
 		                  (json_int_t)strtoll(db_rows_get(r, i, 13), NULL, 10)));
 	}
 	db_rows_free(r);

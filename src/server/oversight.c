@@ -38,7 +38,8 @@ int api_audit_list(struct request *rq, struct reply *rp)
 	char *end = NULL;
 	long long cursor = after ? strtoll(after, &end, 10) : 0;
 	if (after && (cursor < 0 || *end))
-		return reply_error(rp, 400, "invalid", "after", "after: the cursor a previous page gave");
+		return reply_error(rp, 400, "invalid", "after",
+		                   "after: the cursor a previous page gave");
 	long limit = limit_s ? strtol(limit_s, &end, 10) : 100;
 	if (limit < 1 || limit > 1000 || (limit_s && *end))
 		return reply_error(rp, 400, "invalid", "limit", "limit: 1-1000");
@@ -63,9 +64,10 @@ int api_audit_list(struct request *rq, struct reply *rp)
 		        items,
 		        json_pack("{s:I, s:o, s:s, s:s, s:s, s:s?, s:s?, s:o}", "seq",
 		                  (json_int_t)strtoll(db_rows_get(r, i, 0), NULL, 10), "at",
-		                  api_time_json(db_rows_get(r, i, 1)), "actor", db_rows_get(r, i, 2),
-		                  "role", db_rows_get(r, i, 3), "action", db_rows_get(r, i, 4), "object",
-		                  db_rows_get(r, i, 5), "purpose", db_rows_get(r, i, 6), "detail",
+		                  api_time_json(db_rows_get(r, i, 1)), "actor",
+		                  db_rows_get(r, i, 2), "role", db_rows_get(r, i, 3), "action",
+		                  db_rows_get(r, i, 4), "object", db_rows_get(r, i, 5), "purpose",
+		                  db_rows_get(r, i, 6), "detail",
 		                  d ? d : (detail ? json_string(detail) : json_null())));
 	}
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
@@ -87,8 +89,9 @@ int api_stats_diet(struct request *rq, struct reply *rp)
 	char *end = NULL;
 	long year = y ? strtol(y, &end, 10) : 0;
 	if (!y || *end || year < 2000 || year > 2999)
-		return reply_error(rp, 400, "invalid", "year",
-		                   "year: the fiscal year YYYY (1 April YYYY 00:00 JST to 1 April YYYY+1)");
+		return reply_error(
+		        rp, 400, "invalid", "year",
+		        "year: the fiscal year YYYY (1 April YYYY 00:00 JST to 1 April YYYY+1)");
 	if (format && strcmp(format, "json") && strcmp(format, "html"))
 		return reply_error(rp, 400, "invalid", "format", "format: json or html");
 	json_t *stats = NULL;
@@ -99,7 +102,7 @@ int api_stats_diet(struct request *rq, struct reply *rp)
 		json_decref(stats);
 		return api_store_error(rp, &e);
 	}
-	if (!format || strcmp(format, "html")) 
+	if (!format || strcmp(format, "html"))
 		return reply_json(rp, 200, stats);
 	rp->text = diet_stats_html(stats);
 	rp->content_type = "text/html; charset=utf-8";

@@ -9,8 +9,8 @@
 #include "timefmt.h"
 
 static const char *const kinds[] = {"foreign-foreign", "foreign-domestic", "agreement", NULL};
-static const char *const directions[] = {"domestic-domestic", "foreign-foreign",
-                                         "foreign-domestic", "domestic-foreign", NULL};
+static const char *const directions[] = {"domestic-domestic", "foreign-foreign", "foreign-domestic",
+                                         "domestic-foreign", NULL};
 
 /* An object with each name in `names` set to 0. */
 static json_t *zeros(const char *const *names)
@@ -41,12 +41,13 @@ static enum acd_status count_approvals(struct db_conn *c, const char *const b[2]
 	for (int i = 0; kinds[i]; i++)
 		json_object_set_new(out, kinds[i], zeros(counts));
 	struct db_rows *r;
-	enum acd_status st = year_query(
-	        c,
-	        "SELECT a.kind, v.action, COUNT(*) FROM approval_events v JOIN approvals a ON a.id = "
-	        "v.approval WHERE v.at >= CAST($1 AS BIGINT) AND v.at < CAST($2 AS BIGINT) GROUP BY "
-	        "a.kind, v.action",
-	        b, &r, e);
+	enum acd_status st = year_query(c,
+	                                "SELECT a.kind, v.action, COUNT(*) FROM approval_events v "
+	                                "JOIN approvals a ON a.id = "
+	                                "v.approval WHERE v.at >= CAST($1 AS BIGINT) AND v.at < "
+	                                "CAST($2 AS BIGINT) GROUP BY "
+	                                "a.kind, v.action",
+	                                b, &r, e);
 	if (st != ACD_OK)
 		return st;
 	for (int i = 0; i < db_rows_count(r); i++) {
@@ -103,7 +104,8 @@ static enum acd_status count_packets(struct db_conn *c, const char *const b[2], 
 	struct db_rows *r;
 	enum acd_status st = year_query(
 	        c,
-	        "SELECT s.doc, a.kind FROM sensor_stats s LEFT JOIN approvals a ON a.id = s.approval "
+	        "SELECT s.doc, a.kind FROM sensor_stats s LEFT JOIN approvals a ON a.id = "
+	        "s.approval "
 	        "WHERE s.from_at >= CAST($1 AS BIGINT) AND s.from_at < CAST($2 AS BIGINT)",
 	        b, &r, e);
 	if (st != ACD_OK)
@@ -149,10 +151,11 @@ static enum acd_status count_records(struct db_conn *c, const char *const b[2], 
 	                            "CAST($1 AS BIGINT) AND received_at < CAST($2 AS BIGINT)",
 	                            b, &stored, e);
 	if (st == ACD_OK)
-		st = scalar(c,
-		            "SELECT SUM(records) FROM purges WHERE at >= CAST($1 AS BIGINT) AND at < "
-		            "CAST($2 AS BIGINT)",
-		            b, &purged, e);
+		st = scalar(
+		        c,
+		        "SELECT SUM(records) FROM purges WHERE at >= CAST($1 AS BIGINT) AND at < "
+		        "CAST($2 AS BIGINT)",
+		        b, &purged, e);
 	json_object_set_new(out, "stored", json_integer(stored));
 	json_object_set_new(out, "purged", json_integer(purged));
 	return st;
@@ -207,10 +210,11 @@ static enum acd_status count_measures(struct db *db, struct db_conn *c, const ch
 	if (st != ACD_OK || !*present)
 		return st;
 	struct db_rows *r;
-	if ((st = year_query(c,
-	                     "SELECT outcome, COUNT(*) FROM measures WHERE created_at >= CAST($1 AS "
-	                     "BIGINT) AND created_at < CAST($2 AS BIGINT) GROUP BY outcome",
-	                     b, &r, e)) != ACD_OK)
+	if ((st = year_query(
+	             c,
+	             "SELECT outcome, COUNT(*) FROM measures WHERE created_at >= CAST($1 AS "
+	             "BIGINT) AND created_at < CAST($2 AS BIGINT) GROUP BY outcome",
+	             b, &r, e)) != ACD_OK)
 		return st;
 	for (int i = 0; i < db_rows_count(r); i++)
 		add(out, db_rows_get(r, i, 0) ? db_rows_get(r, i, 0) : "unknown",
@@ -234,7 +238,8 @@ enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_err
 	const char *b[2] = {from, to};
 	json_t *o = json_pack("{s:i, s:s, s:s}", "fiscal_year", year, "from", fs, "to", ts);
 	json_t *ap = json_object(), *rep = json_object(), *no = json_object(), *pk = json_object(),
-	       *rec = json_object(), *uses = json_object(), *fp = json_object(), *me = json_object();
+	       *rec = json_object(), *uses = json_object(), *fp = json_object(),
+	       *me = json_object();
 	json_object_set_new(o, "approvals", ap);
 	json_object_set_new(o, "reports", rep);
 	json_object_set_new(o, "notifications", no);
@@ -247,16 +252,18 @@ enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_err
 	bool present = false;
 	enum acd_status st = count_approvals(c, b, ap, e);
 	if (st == ACD_OK)
-		st = count_by_sector(c,
-		                     "SELECT sector, COUNT(*) FROM reports WHERE created_at >= CAST($1 "
-		                     "AS BIGINT) AND created_at < CAST($2 AS BIGINT) GROUP BY sector",
-		                     b, rep, e);
+		st = count_by_sector(
+		        c,
+		        "SELECT sector, COUNT(*) FROM reports WHERE created_at >= CAST($1 "
+		        "AS BIGINT) AND created_at < CAST($2 AS BIGINT) GROUP BY sector",
+		        b, rep, e);
 	if (st == ACD_OK)
-		st = count_by_sector(c,
-		                     "SELECT sector, COUNT(*) FROM notifications WHERE filed_at >= "
-		                     "CAST($1 AS BIGINT) AND filed_at < CAST($2 AS BIGINT) GROUP BY "
-		                     "sector",
-		                     b, no, e);
+		st = count_by_sector(
+		        c,
+		        "SELECT sector, COUNT(*) FROM notifications WHERE filed_at >= "
+		        "CAST($1 AS BIGINT) AND filed_at < CAST($2 AS BIGINT) GROUP BY "
+		        "sector",
+		        b, no, e);
 	if (st == ACD_OK)
 		st = count_packets(c, b, pk, e);
 	if (st == ACD_OK)
@@ -303,11 +310,21 @@ static void put_text(struct buf *b, const char *s)
 	char one[2] = {0};
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': put(b, "&lt;"); break;
-		case '>': put(b, "&gt;"); break;
-		case '&': put(b, "&amp;"); break;
-		case '"': put(b, "&quot;"); break;
-		default: one[0] = *s; put(b, one);
+		case '<':
+			put(b, "&lt;");
+			break;
+		case '>':
+			put(b, "&gt;");
+			break;
+		case '&':
+			put(b, "&amp;");
+			break;
+		case '"':
+			put(b, "&quot;");
+			break;
+		default:
+			one[0] = *s;
+			put(b, one);
 		}
 	}
 }
@@ -318,7 +335,8 @@ static void put_table(struct buf *b, const json_t *o)
 	const char *key;
 	json_t *v;
 	put(b, "<table>\n");
-	json_object_foreach((json_t *)o, key, v) {
+	json_object_foreach((json_t *)o, key, v)
+	{
 		put(b, "<tr><th>");
 		put_text(b, key);
 		put(b, "</th><td>");
@@ -347,7 +365,8 @@ char *diet_stats_html(const json_t *stats)
 	        {"measures", "アクセス・無害化措置 Measures"}};
 	struct buf b = {0};
 	char title[128];
-	snprintf(title, sizeof title, "国会報告 統計 Annual statistics, fiscal year %" JSON_INTEGER_FORMAT,
+	snprintf(title, sizeof title,
+	         "国会報告 統計 Annual statistics, fiscal year %" JSON_INTEGER_FORMAT,
 	         json_integer_value(json_object_get(stats, "fiscal_year")));
 	put(&b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>");
 	put_text(&b, title);

@@ -32,8 +32,8 @@ static enum acd_status purge_rows(struct txn *t, void *arg, struct acd_error *e)
 	enum acd_status st = db_exec(t->c, "DELETE FROM records WHERE last_at < CAST($1 AS BIGINT)",
 	                             pr, 1, &nrec, e);
 	if (st == ACD_OK)
-		st = db_exec(t->c, "DELETE FROM sensor_stats WHERE to_at < CAST($1 AS BIGINT)", ps, 1,
-		             &nstat, e);
+		st = db_exec(t->c, "DELETE FROM sensor_stats WHERE to_at < CAST($1 AS BIGINT)", ps,
+		             1, &nstat, e);
 	long long num = 0;
 	if (st == ACD_OK)
 		st = txn_next_number(t, "purge", &num, e);
@@ -102,7 +102,8 @@ static void scrub_pg(struct db_conn *c, struct purge_result *out)
 	}
 	out->scrubbed = true;
 	snprintf(out->scrub, sizeof out->scrub,
-	         "VACUUM FULL; WAL switched and checkpointed (old segments go with wal_recycle=off)");
+	         "VACUUM FULL; WAL switched and checkpointed (old segments go with "
+	         "wal_recycle=off)");
 }
 
 enum acd_status retention_purge(struct db *db, const struct keys *k, const struct retention *r,

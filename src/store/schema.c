@@ -298,8 +298,8 @@ static const char migration_6_reserved[] =
 static const char migration_7[] =
         "CREATE TABLE purges ("
         " id TEXT NOT NULL PRIMARY KEY,"
-        " at BIGINT NOT NULL,"                  /* the clock the purge ran on */
-        " records_before BIGINT NOT NULL,"      /* cut-off: records whose last packet is older */
+        " at BIGINT NOT NULL,"             /* the clock the purge ran on */
+        " records_before BIGINT NOT NULL," /* cut-off: records whose last packet is older */
         " stats_before BIGINT NOT NULL,"
         " records BIGINT NOT NULL,"
         " stats BIGINT NOT NULL,"
@@ -315,9 +315,9 @@ static const char migration_7[] =
         " purpose TEXT NOT NULL,"
         " recipient TEXT NOT NULL,"
         " recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('domestic', 'foreign')),"
-        " legal_basis TEXT NULL,"               /* JSON: law, article, mandatory */
-        " terms TEXT NULL,"                     /* JSON: the written-terms document's reference */
-        " consent TEXT NULL,"                   /* the consent that covered it */
+        " legal_basis TEXT NULL," /* JSON: law, article, mandatory */
+        " terms TEXT NULL,"       /* JSON: the written-terms document's reference */
+        " consent TEXT NULL,"     /* the consent that covered it */
         " decision TEXT NOT NULL CHECK (decision IN ('granted', 'refused')),"
         " reason TEXT NULL,"
         " records BIGINT NOT NULL);\n"
