@@ -135,7 +135,7 @@ static const char schemas[] =
         "\"Consent\": {\"type\": \"object\", \"required\": [\"purpose\", \"scope\", \"recipient\","
         " \"valid_until\"], \"properties\": {\"purpose\": {\"type\": \"string\"},"
         " \"scope\": {\"type\": \"string\"}, \"recipient\": {\"type\": \"string\"},"
-        " \"valid_until\": {\"type\": \"string\", \"format\": \"date-time\"}}}"
+        " \"valid_until\": {\"type\": \"string\", \"format\": \"date-time\"}}},"
         "\"Withdrawal\": {\"type\": \"object\", \"additionalProperties\": false,"
         " \"properties\": {\"reason\": {\"type\": \"string\", \"maxLength\": 2000}}}"
         "}";
