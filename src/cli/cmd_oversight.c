@@ -104,7 +104,9 @@ int cmd_stats_diet(int argc, char **argv)
 	keys_wipe(&k);
 	json_t *stats = NULL;
 	struct acd_error e = {0};
-	enum acd_status st = diet_stats(db, year, &stats, &e);
+	struct db_conn *c = db_acquire(db);
+	enum acd_status st = diet_stats(c, db_kind(db), year, &stats, &e);
+	db_release(db, c);
 	db_close(db);
 	if (st != ACD_OK) {
 		fprintf(stderr, "acd: stats diet: %s\n", e.msg);

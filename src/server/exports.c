@@ -95,15 +95,17 @@ static enum acd_status find_consent(struct txn *t, struct export_req *x, const c
 	x->consent[0] = '\0';
 	if (!consent_covers(t->c, party, x->purpose, x->recipient, t->now))
 		return ACD_OK;
-	const char *p[3] = {party, x->purpose, x->recipient};
+	char now[24];
+	snprintf(now, sizeof now, "%lld", (long long)t->now);
+	const char *p[4] = {party, x->purpose, x->recipient, now};
 	struct db_rows *r;
-	enum acd_status st = db_query(t->c,
-	                              "SELECT k.id FROM agreement_consents k JOIN agreements a ON "
-	                              "a.id = k.agreement WHERE "
-	                              "a.operator = $1 AND k.purpose = $2 AND k.recipient = $3 AND "
-	                              "k.withdrawn_at IS NULL "
-	                              "ORDER BY k.num DESC",
-	                              p, 3, &r, e);
+	enum acd_status st = db_query(
+	        t->c,
+	        "SELECT k.id FROM agreement_consents k JOIN agreements a ON a.id = k.agreement "
+	        "WHERE a.operator = $1 AND k.purpose = $2 AND k.recipient = $3 AND "
+	        "k.withdrawn_at IS NULL AND k.created_at <= CAST($4 AS BIGINT) AND "
+	        "CAST($4 AS BIGINT) < k.valid_until ORDER BY k.num DESC",
+	        p, 4, &r, e);
 	if (st != ACD_OK)
 		return st;
 	snprintf(x->consent, sizeof x->consent, "%s",

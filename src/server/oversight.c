@@ -96,7 +96,7 @@ int api_stats_diet(struct request *rq, struct reply *rp)
 		return reply_error(rp, 400, "invalid", "format", "format: json or html");
 	json_t *stats = NULL;
 	struct acd_error e = {0};
-	if (diet_stats(rq->srv->db, (int)year, &stats, &e) != ACD_OK)
+	if (diet_stats(rq->c, db_kind(rq->srv->db), (int)year, &stats, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	if (api_audit_read(rq, "stats.diet", y, NULL, NULL, &e) != ACD_OK) {
 		json_decref(stats);

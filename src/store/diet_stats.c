@@ -194,13 +194,13 @@ static enum acd_status count_exports(struct db_conn *c, const char *const b[2], 
 }
 
 /* Measures are another branch's tables (migration 6): count them when the table exists. */
-static enum acd_status count_measures(struct db *db, struct db_conn *c, const char *const b[2],
+static enum acd_status count_measures(enum db_kind kind, struct db_conn *c, const char *const b[2],
                                       json_t *out, bool *present, struct acd_error *e)
 {
 	json_int_t n = 0;
 	enum acd_status st = scalar(
 	        c,
-	        db_kind(db) == DB_SQLITE
+	        kind == DB_SQLITE
 	                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
 	                  "'measures' AND $1 <> $2"
 	                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = "
@@ -223,7 +223,8 @@ static enum acd_status count_measures(struct db *db, struct db_conn *c, const ch
 	return ACD_OK;
 }
 
-enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_error *e)
+enum acd_status diet_stats(struct db_conn *c, enum db_kind kind, int year, json_t **out,
+                           struct acd_error *e)
 {
 	if (year < 2000 || year > 2999)
 		return acd_fail(e, ACD_EINPUT, "year: a fiscal year 2000-2999");
@@ -248,9 +249,10 @@ enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_err
 	json_object_set_new(o, "other_purpose_uses", uses);
 	json_object_set_new(o, "foreign_provisions", fp);
 	json_object_set_new(o, "measures", me);
-	struct db_conn *c = db_acquire(db);
 	bool present = false;
-	enum acd_status st = count_approvals(c, b, ap, e);
+	enum acd_status st = db_begin(c, DB_READ, e);
+	if (st == ACD_OK)
+		st = count_approvals(c, b, ap, e);
 	if (st == ACD_OK)
 		st = count_by_sector(
 		        c,
@@ -271,8 +273,8 @@ enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_err
 	if (st == ACD_OK)
 		st = count_exports(c, b, uses, fp, e);
 	if (st == ACD_OK)
-		st = count_measures(db, c, b, me, &present, e);
-	db_release(db, c);
+		st = count_measures(kind, c, b, me, &present, e);
+	db_rollback(c); /* read only: nothing to keep */
 	json_object_set_new(o, "measures_table", json_boolean(present));
 	if (st != ACD_OK) {
 		json_decref(o);

@@ -27,8 +27,10 @@
 
 #include "db.h"
 
-/* Builds the object for fiscal year `year` (2000-2999); *out is a new reference. */
-enum acd_status diet_stats(struct db *db, int year, json_t **out, struct acd_error *e);
+/* Builds the object for fiscal year `year` (2000-2999) on connection c of a store of `kind`,
+ * in one read transaction so the sections agree; *out is a new reference. */
+enum acd_status diet_stats(struct db_conn *c, enum db_kind kind, int year, json_t **out,
+                           struct acd_error *e);
 
 /* The same object as a printable, self-contained HTML page (malloc'd). */
 char *diet_stats_html(const json_t *stats);
