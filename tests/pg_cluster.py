@@ -125,7 +125,10 @@ def start(d):
                 "fsync = on\n"
                 "max_connections = 200\n"
                 "shared_buffers = 32MB\n"
-                "log_min_messages = warning\n")
+                "log_min_messages = warning\n"
+                # acd purge needs old WAL segments unlinked, not renamed for reuse with the
+                # purged rows still in them (decision 0015).
+                "wal_recycle = off\n")
     log = os.path.join(data, "server.log")
     run_checked(as_owner([os.path.join(bins, "pg_ctl"), "-D", data, "-l", log, "-w", "-t", "60",
                           "start"], capture_output=True, text=True), "pg_ctl start", log)

@@ -71,6 +71,13 @@ ALLOWED = {
     ("GET", "/api/v1/stats"): {"analyst", "commission"},
     ("POST", "/api/v1/sensors"): {"admin"},
     ("GET", "/api/v1/sensors"): {"admin", "analyst", "commission"},
+    # Other-purpose use (他目的利用): analysts ask; the commission reads the decisions. The
+    # commission inspects the audit log and the Diet statistics.
+    ("POST", "/api/v1/exports"): {"analyst"},
+    ("GET", "/api/v1/exports"): {"analyst", "commission"},
+    ("GET", "/api/v1/audit"): {"commission", "admin"},
+    ("GET", "/api/v1/audit/verify"): {"commission", "admin"},
+    ("GET", "/api/v1/stats/diet"): {"commission", "analyst"},
     # Access-and-neutralization measures (アクセス・無害化措置): police/SDF officers act on
     # their own cases; the commission approves and oversees all; analysts see counts only.
     ("POST", "/api/v1/measures/officers"): {"admin", "measures-officer"},

@@ -45,6 +45,12 @@ static const struct verb verbs[] = {
          cmd_audit_verify,
          "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first "
          "bad entry"},
+        {{"purge", NULL},
+         cmd_purge,
+         "[--db URL] purge [--config FILE] [--now TIME]   delete what outlived its retention"},
+        {{"stats", "diet"},
+         cmd_stats_diet,
+         "[--db URL] stats diet --year YYYY [--html]   the Diet report's annual statistics"},
 };
 
 /* Set once by main from the command line, read by the verbs. */

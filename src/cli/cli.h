@@ -21,6 +21,14 @@ int cmd_init(int argc, char **argv);
 int cmd_user_add(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
 int cmd_sensor_add(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+int cmd_stats_diet(int argc, char **argv);
+
+struct db;
+struct keys;
+/* Opens the store (cli_db_url) and its keys (cli_keys_dir), creating missing keys when asked;
+ * prints the reason and returns false on failure (cmd_store.c). */
+bool open_store(const char *verb, bool create_keys, struct db **db, struct keys *k);
 
 /* `--db URL` and `--keys DIR`, taken from anywhere on the command line (Contract 5); the URL
  * defaults to sqlite:acd.db, the key directory to NULL (keys.h's default for the URL). */

@@ -14,8 +14,7 @@
 #include "identity.h"
 #include "sensor_registry.h"
 
-/* Opens the store and its keys; prints the reason and returns false on failure. */
-static bool open_store(const char *verb, bool create_keys, struct db **db, struct keys *k)
+bool open_store(const char *verb, bool create_keys, struct db **db, struct keys *k)
 {
 	struct acd_error e = {0};
 	char dir[1024];

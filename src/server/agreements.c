@@ -106,7 +106,7 @@ static const char *const criminal_words[] = {
         "indict", "arrest",   "police investigation", NULL};
 static const char *const criminal_ja[] = {"犯罪", "捜査", "訴追", "起訴", "検挙", "逮捕", NULL};
 
-static bool is_criminal_purpose(const char *s)
+bool is_criminal_purpose(const char *s)
 {
 	for (int k = 0; criminal_ja[k]; k++)
 		if (strstr(s, criminal_ja[k]))

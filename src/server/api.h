@@ -60,6 +60,18 @@ int api_agreement_withdraw(struct request *rq, struct reply *rp);
 int api_consent_create(struct request *rq, struct reply *rp);
 int api_consent_list(struct request *rq, struct reply *rp);
 int api_consent_withdraw(struct request *rq, struct reply *rp);
+/* True when a purpose reads as criminal investigation (犯罪捜査), which other-purpose use may
+ * never serve (consents here, exports in exports.c). */
+bool is_criminal_purpose(const char *s);
+
+/* exports.c — other-purpose use (他目的利用) of selected information */
+int api_export_create(struct request *rq, struct reply *rp);
+int api_export_list(struct request *rq, struct reply *rp);
+
+/* oversight.c — the commission's inspection: audit log, its integrity, Diet statistics */
+int api_audit_verify(struct request *rq, struct reply *rp);
+int api_audit_list(struct request *rq, struct reply *rp);
+int api_stats_diet(struct request *rq, struct reply *rp);
 
 /* measure_officers.c, measures.c, measure_steps.c — アクセス・無害化措置 (records and
  * authorisations only) */

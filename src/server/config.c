@@ -19,6 +19,8 @@ void config_defaults(struct config *c)
 	/* The Act says the commission is notified afterwards without a period; a day until an
 	 * ordinance fixes one (docs/decisions/0014-measures-workflow.md). */
 	c->commission_notice = 24 * HOUR;
+	c->retain_records = 365 * DAY;
+	c->retain_stats = 1830 * DAY;
 }
 
 /* Reads a positive number of `unit`s from obj[key] when present. */
@@ -61,7 +63,7 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		                root ? "not a JSON object" : je.text);
 	}
 	static const char *const top[] = {"report_deadlines", "notification_transition", "measures",
-	                                  NULL};
+	                                  "retention", NULL};
 	static const char *const dl[] = {"first_hours", "followup_days", "final_days", NULL};
 	static const char *const tr[] = {"enforced_at", "months", "due_days", NULL};
 	static const char *const ms[] = {"commission_notice_hours", NULL};
@@ -102,6 +104,15 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		                        : acd_fail(e, ACD_EINPUT, "%s: measures: object", path);
 	if (st == ACD_OK && mj)
 		st = read_span(mj, "commission_notice_hours", HOUR, &c->commission_notice, path, e);
+	json_t *rt = json_object_get(root, "retention");
+	static const char *const rk[] = {"records_days", "stats_days", NULL};
+	if (st == ACD_OK && rt)
+		st = json_is_object(rt) ? only_keys(rt, rk, "retention.", path, e)
+		                        : acd_fail(e, ACD_EINPUT, "%s: retention: object", path);
+	if (st == ACD_OK && rt)
+		st = read_span(rt, "records_days", DAY, &c->retain_records, path, e);
+	if (st == ACD_OK && rt)
+		st = read_span(rt, "stats_days", DAY, &c->retain_stats, path, e);
 	json_decref(root);
 	return st;
 }

@@ -6,7 +6,12 @@
  *   {"report_deadlines": {"first_hours": 24, "followup_days": 7, "final_days": 30},
  *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6,
  *                                "due_days": 30},
- *    "measures": {"commission_notice_hours": 24}}
+ *    "measures": {"commission_notice_hours": 24},
+ *    "retention": {"records_days": 365, "stats_days": 1830}}
+ *
+ * Retention (保存期間) has no period in the Act yet; the defaults keep records a year and
+ * statistics five fiscal years (the Diet report and the three-year law review need them).
+ * The audit log has no period: it is the evidence, and it holds no content.
  */
 #ifndef ACD_CONFIG_H
 #define ACD_CONFIG_H
@@ -23,6 +28,11 @@ struct config {
 	acd_time notification_due; /* later ones are late when filed this long after introduction */
 	acd_time commission_notice; /* an urgent measure executed without prior approval: the
 	                             * commission is notified within this of the first execution */
+
+	/* Retention: selected records go this long after their last packet, the sensors'
+	 * statistics lines this long after their interval ends. */
+	acd_time retain_records;
+	acd_time retain_stats;
 };
 
 void config_defaults(struct config *c);

@@ -148,6 +148,21 @@ const struct route routes[] = {
          "Withdraw a case not yet decided or executed", "Withdrawal"},
         {"POST", "/api/v1/measures/{id}/close", api_measure_close, R(MEASURES_OFFICER),
          "Close a case (executed: after the notices)", "Note"},
+        {"POST", "/api/v1/exports", api_export_create, R(ANALYST),
+         "Other-purpose use (他目的利用) of one approval's records: granted only for "
+         "cybersecurity within a consent and written terms, or under a law that makes provision "
+         "mandatory; never criminal investigation. Refusals (403) are recorded and audited",
+         "Export"},
+        {"GET", "/api/v1/exports", api_export_list, R(ANALYST) | R(COMMISSION),
+         "Every other-purpose use request and its decision (no record contents)", NULL},
+        {"GET", "/api/v1/audit", api_audit_list, R(COMMISSION) | R(ADMIN),
+         "Audit log entries (after, limit, action); reading is itself audited", NULL},
+        {"GET", "/api/v1/audit/verify", api_audit_verify, R(COMMISSION) | R(ADMIN),
+         "Verify the audit chain and its signed heads (as `acd audit verify`)", NULL},
+        {"GET", "/api/v1/stats/diet", api_stats_diet, R(COMMISSION) | R(ANALYST),
+         "The Diet report's statistics for fiscal year ?year=YYYY (1 April JST); "
+         "&format=html for a printable page",
+         NULL},
 };
 
 const size_t route_count = sizeof routes / sizeof routes[0];

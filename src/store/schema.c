@@ -352,6 +352,37 @@ static const char migration_6[] =
         " by_user TEXT NOT NULL REFERENCES users (id),"
         " logged_at BIGINT NOT NULL,"
         " PRIMARY KEY (measure, n));\n";
+/* Migration 7: retention and other-purpose use. `purges` records each retention run with
+ * counts only (never what was purged), so the Diet report can sum them after the rows are
+ * gone; `exports` records every request for other-purpose use (他目的利用) of selected
+ * information and its decision, refused ones included — the data exported is not kept. */
+static const char migration_7[] =
+        "CREATE TABLE purges ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " at BIGINT NOT NULL,"             /* the clock the purge ran on */
+        " records_before BIGINT NOT NULL," /* cut-off: records whose last packet is older */
+        " stats_before BIGINT NOT NULL,"
+        " records BIGINT NOT NULL,"
+        " stats BIGINT NOT NULL,"
+        " by_actor TEXT NOT NULL);\n"
+        "CREATE INDEX purges_at ON purges (at);\n"
+        "CREATE TABLE exports ("
+        " id TEXT NOT NULL PRIMARY KEY,"
+        " num BIGINT NOT NULL UNIQUE,"
+        " at BIGINT NOT NULL,"
+        " by_user TEXT NOT NULL REFERENCES users (id),"
+        " approval TEXT NOT NULL REFERENCES approvals (id),"
+        " purpose_class TEXT NOT NULL,"
+        " purpose TEXT NOT NULL,"
+        " recipient TEXT NOT NULL,"
+        " recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('domestic', 'foreign')),"
+        " legal_basis TEXT NULL," /* JSON: law, article, mandatory */
+        " terms TEXT NULL,"       /* JSON: the written-terms document's reference */
+        " consent TEXT NULL,"     /* the consent that covered it */
+        " decision TEXT NOT NULL CHECK (decision IN ('granted', 'refused')),"
+        " reason TEXT NULL,"
+        " records BIGINT NOT NULL);\n"
+        "CREATE INDEX exports_at ON exports (at);\n";
 
 const char *const schema_migrations[] = {
         migration_1,
@@ -360,6 +391,7 @@ const char *const schema_migrations[] = {
         migration_4,
         migration_5,
         migration_6,
+        migration_7,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];

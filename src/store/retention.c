@@ -1,0 +1,125 @@
+/* retention.c — see retention.h. */
+#include "retention.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "txn.h"
+
+struct purge_job {
+	const struct retention *r;
+	acd_time now;
+	const char *actor;
+	struct purge_result *out;
+};
+
+/* The cut-off for a period: everything strictly older goes; a zero period keeps all. */
+static acd_time cutoff(acd_time now, acd_time period)
+{
+	return period > 0 ? now - period : INT64_MIN;
+}
+
+static enum acd_status purge_rows(struct txn *t, void *arg, struct acd_error *e)
+{
+	struct purge_job *j = arg;
+	char rc[24], sc[24], nows[24];
+	snprintf(rc, sizeof rc, "%" PRId64, (int64_t)cutoff(j->now, j->r->records));
+	snprintf(sc, sizeof sc, "%" PRId64, (int64_t)cutoff(j->now, j->r->stats));
+	snprintf(nows, sizeof nows, "%" PRId64, (int64_t)j->now);
+	const char *pr[1] = {rc}, *ps[1] = {sc};
+	long nrec = 0, nstat = 0;
+	enum acd_status st = db_exec(t->c, "DELETE FROM records WHERE last_at < CAST($1 AS BIGINT)",
+	                             pr, 1, &nrec, e);
+	if (st == ACD_OK)
+		st = db_exec(t->c, "DELETE FROM sensor_stats WHERE to_at < CAST($1 AS BIGINT)", ps,
+		             1, &nstat, e);
+	long long num = 0;
+	if (st == ACD_OK)
+		st = txn_next_number(t, "purge", &num, e);
+	if (st != ACD_OK)
+		return st;
+	snprintf(j->out->id, sizeof j->out->id, "PURGE-%lld", num);
+	j->out->records = nrec;
+	j->out->stats = nstat;
+	char nr[24], ns[24];
+	snprintf(nr, sizeof nr, "%ld", nrec);
+	snprintf(ns, sizeof ns, "%ld", nstat);
+	const char *p[7] = {j->out->id, nows, rc, sc, nr, ns, j->actor};
+	st = db_exec(t->c,
+	             "INSERT INTO purges (id, at, records_before, stats_before, records, stats, "
+	             "by_actor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	             p, 7, NULL, e);
+	if (st != ACD_OK)
+		return st;
+	/* Counts only: the log is kept forever, so it must not keep what the purge removed. */
+	char detail[128];
+	snprintf(detail, sizeof detail, "{\"records\":%ld,\"stats\":%ld,\"at\":%s}", nrec, nstat,
+	         nows);
+	struct audit_entry a = {j->actor, "system", "retention.purge", j->out->id, NULL, detail};
+	return txn_audit(t, &a, e);
+}
+
+/* SQLite: secure_delete (set on every connection, db_sqlite.c) zeroed the freed cells and
+ * pages in the WAL frames the delete wrote; the old frames that still hold the inserted rows
+ * go when the checkpoint copies the zeroed pages into the main file and truncates the WAL. */
+static void scrub_sqlite(struct db_conn *c, struct purge_result *out)
+{
+	struct acd_error e = {0};
+	struct db_rows *r = NULL;
+	if (db_query(c, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, &r, &e) != ACD_OK) {
+		snprintf(out->scrub, sizeof out->scrub, "wal_checkpoint failed: %s", e.msg);
+		return;
+	}
+	/* Column 0 is 1 when a reader kept the checkpoint from finishing. */
+	const char *busy = db_rows_count(r) == 1 ? db_rows_get(r, 0, 0) : "1";
+	out->scrubbed = busy && strcmp(busy, "0") == 0;
+	snprintf(out->scrub, sizeof out->scrub, "%s",
+	         out->scrubbed ? "secure_delete; WAL checkpointed and truncated"
+	                       : "WAL checkpoint blocked by a reader: purged pages remain in the "
+	                         "WAL until the next purge");
+	db_rows_free(r);
+}
+
+/* PostgreSQL: plain VACUUM leaves dead tuple bytes in free page space; VACUUM FULL writes the
+ * kept rows to new files and drops the old ones at the next checkpoint. The WAL still holds
+ * the inserts (and the delete's full-page images) until its segments are removed: a WAL
+ * switch and a checkpoint make them removable, and the cluster must run with
+ * wal_recycle = off so they are unlinked rather than renamed for reuse (decision 0015).
+ * CHECKPOINT and pg_switch_wal need privileges the store's role may lack: then say so. */
+static void scrub_pg(struct db_conn *c, struct purge_result *out)
+{
+	static const char *const steps[] = {"VACUUM FULL records", "VACUUM FULL sensor_stats",
+	                                    "SELECT pg_switch_wal()", "CHECKPOINT", NULL};
+	for (int i = 0; steps[i]; i++) {
+		struct acd_error e = {0};
+		struct db_rows *r = NULL;
+		if (db_query(c, steps[i], NULL, 0, &r, &e) != ACD_OK) {
+			snprintf(out->scrub, sizeof out->scrub, "%s failed: %s", steps[i], e.msg);
+			return;
+		}
+		db_rows_free(r);
+	}
+	out->scrubbed = true;
+	snprintf(out->scrub, sizeof out->scrub,
+	         "VACUUM FULL; WAL switched and checkpointed (old segments go with "
+	         "wal_recycle=off)");
+}
+
+enum acd_status retention_purge(struct db *db, const struct keys *k, const struct retention *r,
+                                acd_time now, const char *actor, struct purge_result *out,
+                                struct acd_error *e)
+{
+	memset(out, 0, sizeof *out);
+	struct purge_job j = {r, now, actor, out};
+	enum acd_status st = txn_run(db, k, purge_rows, &j, e);
+	if (st != ACD_OK)
+		return st;
+	struct db_conn *c = db_acquire(db);
+	if (db_kind(db) == DB_SQLITE)
+		scrub_sqlite(c, out);
+	else
+		scrub_pg(c, out);
+	db_release(db, c);
+	return ACD_OK;
+}

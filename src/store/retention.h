@@ -1,0 +1,43 @@
+/*
+ * retention.h — the retention/disposal stage (保存・廃棄) of selected information: rows older
+ * than their class's period are deleted, and the deletion is made real in the database files
+ * (SQLite: secure_delete, which every connection sets, then a truncating WAL checkpoint;
+ * PostgreSQL: VACUUM FULL of the purged tables, a WAL switch and a checkpoint), so a purged
+ * value cannot be read back from the disk either.
+ *
+ * Classes and what they are measured from:
+ *   records  selected records (選別後通信情報), from their last packet (last_at): the time the
+ *            communication was acquired, not when a late sensor delivered it;
+ *   stats    the sensors' statistics lines, from the end of their interval (to_at).
+ * Never purged: the audit log (the evidence the commission inspects), approvals, agreements,
+ * consents, export decisions, ingest batch ids and counts (exactly-once and the Diet report
+ * need them; they hold no content) and the purges table itself.
+ *
+ * Each purge is one write transaction that deletes, records a `purges` row and an audit
+ * entry with the counts only — never what was deleted.
+ */
+#ifndef ACD_RETENTION_H
+#define ACD_RETENTION_H
+
+#include "db.h"
+#include "keys.h"
+#include "timefmt.h"
+
+struct retention {
+	acd_time records; /* period; 0 keeps forever */
+	acd_time stats;
+};
+
+struct purge_result {
+	char id[32];
+	long long records, stats; /* rows deleted */
+	char scrub[256];          /* what making the deletion real did, or why it could not */
+	bool scrubbed;
+};
+
+/* Purges what expired by `now` (the controlled clock; usually time_now()) as `actor`. */
+enum acd_status retention_purge(struct db *db, const struct keys *k, const struct retention *r,
+                                acd_time now, const char *actor, struct purge_result *out,
+                                struct acd_error *e);
+
+#endif

@@ -1,0 +1,84 @@
+"""acdrecords — real selected records into a running acdd, for the oversight tests: a sensor
+registered through the API, an approval issued through the API (by the commission, or by the
+office for the agreement kind), a real acd-sensor run over the generated sample capture with
+the signed document, and the lines posted as batches signed with the sensor's own key
+(`acd approval sign --key`: Ed25519 over the exact bytes). python3 standard library only."""
+import json
+import os
+import subprocess
+
+import acdtest
+
+FF_APPROVAL = {"kind": "foreign-foreign", "facility": "t-1",
+               "selectors": [{"id": "ALL4", "type": "ip", "value": "0.0.0.0/0"},
+                             {"id": "ALL6", "type": "ip", "value": "::/0"}],
+               "justification": "oversight test", "valid_from": "2020-01-01T00:00:00Z",
+               "valid_until": "2035-12-31T23:59:59Z"}
+
+
+def register_sensor(srv, store, wd, tag):
+    """Registers sensor t-1; returns the path of its private key."""
+    key = wd.p(f"sensor-{tag}")
+    pub = acdtest.keygen(key)
+    with open(pub) as f:
+        pk = f.read().strip()
+    st, r = srv.post("/api/v1/sensors", store.admin, {"id": "t-1", "facility": "t-1",
+                                                      "public_key": pk})
+    assert st == 201, r
+    return key
+
+
+def issue(srv, requester, decider, body):
+    """Files and approves a request; returns (id, the signed document {json, sig})."""
+    st, r = srv.post("/api/v1/approvals", requester, body)
+    assert st == 201, r
+    st, d = srv.post(f"/api/v1/approvals/{r['id']}/decision", decider, {"decision": "approve"})
+    assert st == 200, d
+    st, doc = srv.get(f"/api/v1/approvals/{r['id']}/document", requester)
+    assert st == 200, doc
+    return r["id"], doc
+
+
+def sensor_run(srv, wd, tag, doc):
+    """The real sensor over the sample capture with the issued approval: (records, stats)."""
+    _, keys = srv.get("/api/v1/keys")
+    name = wd.p(f"apr-{tag}.json")
+    with open(name, "w") as f:
+        f.write(doc["json"])
+    with open(name + ".sig", "w") as f:
+        f.write(doc["sig"] + "\n")
+    ckey, okey = wd.p(f"commission-{tag}.pub"), wd.p(f"office-{tag}.pub")
+    for path, k in ((ckey, "commission"), (okey, "office")):
+        with open(path, "w") as f:
+            f.write(keys[k] + "\n")
+    pcap = acdtest.gen(wd, "sample", name=f"sample-{tag}.pcap")
+    out = wd.p(f"out-{tag}")
+    r = acdtest.sensor(wd, out, [name], [pcap], ckey=ckey, okey=okey)
+    assert r.returncode == 0, r.stderr
+    return acdtest.records(out), acdtest.stats(out)
+
+
+def post_batch(srv, wd, key, batch, records, stats=()):
+    """Posts one signed batch from sensor t-1; returns (status, body)."""
+    data = json.dumps({"batch": batch, "sensor": "t-1", "records": list(records),
+                       "stats": list(stats)}).encode()
+    path = wd.p("batch.json")
+    with open(path, "wb") as f:
+        f.write(data)
+    r = subprocess.run([acdtest.ACD, "approval", "sign", "--key", key, path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(path + ".sig") as f:
+        sig = f.read().strip()
+    return srv.request("POST", "/api/v1/ingest", None, raw=data,
+                       headers={"X-ACD-Sensor": "t-1", "X-ACD-Signature": sig})
+
+
+def pg_datadir():
+    """The PostgreSQL test cluster's data directory (tests/pg_cluster.py records it)."""
+    d = os.path.dirname(os.environ.get("ACD_TEST_PG_URL_FILE") or "")
+    import acdserver
+    if not d:
+        d = os.path.dirname(os.path.join(acdserver._own_cluster or "", "url"))
+    with open(os.path.join(d, "datadir")) as f:
+        return f.read().strip()

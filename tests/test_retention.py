@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Retention with a controlled clock, on both stores (PostgreSQL via ACD_TEST_PG_URL_FILE):
+real records from a sensor run go in through signed batches, plus copies whose last packet
+lies years back (each carrying a unique value no other row holds) and copies from yesterday
+(carrying another). `acd purge --now T --config FILE` removes the records older than the
+configured period and the old stats line, keeps the newer ones, records a purges row and an
+audit entry with counts only. The raw database files — SQLite's main file, WAL and shm; every
+file of the PostgreSQL data directory, WAL included — hold the old unique value before the
+purge (so the search can fail) and no longer after it, while the kept value is still there.
+The audit log stays intact and is never purged."""
+import datetime
+import json
+import os
+import sys
+import uuid
+
+sys.path.insert(0, os.path.dirname(__file__))
+import acdrecords  # noqa: E402
+import acdserver  # noqa: E402
+import acdtest  # noqa: E402
+from acdtest import check  # noqa: E402
+
+DAY = datetime.timedelta(days=1)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse(s):
+    return datetime.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").replace(
+        tzinfo=datetime.timezone.utc)
+
+
+def raw_files(store):
+    """Every file the store keeps its data in."""
+    if store.backend == "sqlite":
+        path = store.url[len("sqlite:"):]
+        return [p for p in (path, path + "-wal", path + "-shm") if os.path.exists(p)]
+    out = []
+    for root, _, files in os.walk(acdrecords.pg_datadir()):
+        out += [os.path.join(root, f) for f in files]
+    return out
+
+
+def found_in_files(store, value):
+    needle = value.encode()
+    hits = []
+    for path in raw_files(store):
+        try:
+            with open(path, "rb") as f:
+                if needle in f.read():
+                    hits.append(path)
+        except OSError:
+            pass  # a WAL segment removed while we walked
+    return hits
+
+
+def run(wd, backend):
+    store = acdserver.Store(wd, backend, "retention")
+    srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+    tag = backend
+    old_mark = f"PURGED-{uuid.uuid4().hex}"
+    keep_mark = f"KEPT-{uuid.uuid4().hex}"
+    try:
+        analyst = store.user("analyst", "nco")
+        com = store.user("commission", "commission")
+        key = acdrecords.register_sensor(srv, store, wd, tag)
+        aid, doc = acdrecords.issue(srv, analyst, com, acdrecords.FF_APPROVAL)
+        records, stats = acdrecords.sensor_run(srv, wd, tag, doc)
+        check(len(records) > 20, f"{tag}: the sensor selected records ({len(records)})")
+        latest = max(parse(r["last"]) for r in records)
+        # The controlled clock: 30 days after the newest real record; period 365 days.
+        now = latest + 30 * DAY
+        old = [dict(r, id=f"t-1:90000000{i:04d}", first=iso(now - 800 * DAY),
+                    last=iso(now - 800 * DAY + datetime.timedelta(seconds=1)),
+                    http_user_agent=old_mark) for i, r in enumerate(records[:7])]
+        recent = [dict(r, id=f"t-1:91000000{i:04d}", first=iso(now - 2 * DAY),
+                       last=iso(now - DAY), http_user_agent=keep_mark)
+                  for i, r in enumerate(records[:3])]
+        own = [s for s in stats if s["approval"] is None]
+        old_stat = dict(own[0], **{"from": iso(now - 2000 * DAY), "to": iso(now - 1999 * DAY)})
+        for n, (recs, sts) in enumerate(((records, stats), (old, [old_stat]), (recent, []))):
+            st, r = acdrecords.post_batch(srv, wd, key, f"t-1:{n}", recs, sts)
+            check(st == 200, f"{tag}: batch {n} stored: {st} {r}")
+        total = len(records) + len(old) + len(recent)
+        check(int(store.sql("SELECT COUNT(*) FROM records").strip()) == total,
+              f"{tag}: all records stored")
+    finally:
+        check(srv.stop() == 0, f"{tag}: clean stop")
+
+    if backend == "postgresql":
+        store.sql("CHECKPOINT")  # so the rows are in the table files too, not only the WAL
+    check(found_in_files(store, old_mark), f"{tag}: before the purge the old value is in the "
+          "raw files (the search works)")
+
+    config = wd.p(f"retention-{tag}.json")
+    with open(config, "w") as f:
+        json.dump({"retention": {"records_days": 365, "stats_days": 1000}}, f)
+    r = store.acd("purge", "--config", config, "--now", iso(now))
+    check(r.returncode == 0, f"{tag}: purge ran: {r.stderr}")
+    out = json.loads(r.stdout) if r.returncode == 0 else {}
+    check(out.get("records") == len(old) and out.get("stats") == 1,
+          f"{tag}: the purge counts what expired: {out}")
+    check(out.get("scrubbed") is True, f"{tag}: the deletion was made real: {out}")
+
+    left = int(store.sql("SELECT COUNT(*) FROM records").strip())
+    check(left == total - len(old), f"{tag}: newer records kept ({left})")
+    check(store.sql(f"SELECT COUNT(*) FROM records WHERE doc LIKE '%{old_mark}%'").strip() == "0",
+          f"{tag}: no purged record is left")
+    check(store.sql(f"SELECT COUNT(*) FROM records WHERE doc LIKE '%{keep_mark}%'").strip() ==
+          str(len(recent)), f"{tag}: yesterday's records are kept")
+    check(int(store.sql("SELECT COUNT(*) FROM sensor_stats").strip()) == len(stats),
+          f"{tag}: only the old stats line went")
+    row = store.sql("SELECT records, stats FROM purges").strip()
+    check(row.replace("|", " ").split() == [str(len(old)), "1"], f"{tag}: purges row: {row!r}")
+    audit = store.sql("SELECT detail FROM audit_log WHERE action = 'retention.purge'").strip()
+    check(f'"records":{len(old)}' in audit and '"stats":1' in audit,
+          f"{tag}: the purge is logged with its counts: {audit!r}")
+    check(store.sql(f"SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%{old_mark}%' OR "
+                    f"purpose LIKE '%{old_mark}%'").strip() == "0",
+          f"{tag}: the log holds counts, not contents")
+
+    hits = found_in_files(store, old_mark)
+    check(not hits, f"{tag}: the purged value is in no database file any more: {hits}")
+    check(found_in_files(store, keep_mark) or backend == "postgresql",
+          f"{tag}: the kept value is still on disk (the search sees live rows)")
+
+    # A second purge on the same clock removes nothing more.
+    r = store.acd("purge", "--config", config, "--now", iso(now))
+    check(r.returncode == 0 and json.loads(r.stdout)["records"] == 0,
+          f"{tag}: a repeated purge finds nothing: {r.stdout} {r.stderr}")
+    # The Diet report sums purged records in the fiscal year of the clock.
+    fy = now.year if (now + datetime.timedelta(hours=9)).month >= 4 else now.year - 1
+    r = store.acd("stats", "diet", "--year", str(fy))
+    check(r.returncode == 0 and json.loads(r.stdout)["records"]["purged"] == len(old),
+          f"{tag}: the Diet report counts the purge: {r.stdout} {r.stderr}")
+    rc, verdict, err = store.audit_verify()
+    check(rc == 0, f"{tag}: audit intact after the purge: {verdict} {err}")
+    # Reading through the API after the purge sees only kept records.
+    srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+    try:
+        st, page = srv.get(acdserver.query("/api/v1/records", approval=aid, purpose="inspect",
+                                           limit=5000), analyst)
+        check(st == 200 and len(page["items"]) == total - len(old) and
+              all(x["http_user_agent"] != old_mark for x in page["items"]),
+              f"{tag}: the API serves the kept records only")
+    finally:
+        check(srv.stop() == 0, f"{tag}: clean stop")
+
+
+def main():
+    with acdtest.Workdir("retention") as wd:
+        for backend in acdserver.BACKENDS:
+            run(wd, backend)
+    acdtest.finish("test_retention", "records past their period purged and unrecoverable from "
+                   "the files, newer kept, counts logged, on both stores")
+
+
+if __name__ == "__main__":
+    main()
