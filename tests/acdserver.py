@@ -65,7 +65,7 @@ class Store:
     def __init__(self, wd, backend, name):
         self.backend = backend
         self.wd = wd
-        self.keys = wd.p(f"{name}.keys")
+        self.keys = wd.p(f"{name}-{backend}.keys")
         if backend == "sqlite":
             self.url = "sqlite:" + wd.p(f"{name}.db")
         else:

@@ -45,6 +45,9 @@ static const struct verb verbs[] = {
          cmd_audit_verify,
          "[--db URL] audit verify     exit 0 when the audit chain is intact, 1 naming the first "
          "bad entry"},
+        {{"keys", "rotate"},
+         cmd_keys_rotate,
+         "[--db URL] keys rotate commission|office   new signing key, every document re-signed"},
         {{"purge", NULL},
          cmd_purge,
          "[--db URL] purge [--config FILE] [--now TIME]   delete what outlived its retention"},

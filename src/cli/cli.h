@@ -21,6 +21,7 @@ int cmd_init(int argc, char **argv);
 int cmd_user_add(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
 int cmd_sensor_add(int argc, char **argv);
+int cmd_keys_rotate(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_stats_diet(int argc, char **argv);
 
