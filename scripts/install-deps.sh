@@ -4,7 +4,8 @@
 set -euo pipefail
 level=${1:-build}
 pkgs=(build-essential cmake pkg-config libpcap-dev libhyperscan-dev libsqlite3-dev libpq-dev
-      libmicrohttpd-dev libjansson-dev libsodium-dev nettle-dev libcmocka-dev)
+      libmicrohttpd-dev libjansson-dev libsodium-dev nettle-dev libcmocka-dev
+      libcurl4-openssl-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
   pkgs+=(clang libclang-rt-14-dev tshark nfdump python3 postgresql iproute2 sqlite3 openssl)
 fi
