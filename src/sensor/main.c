@@ -34,7 +34,7 @@
 struct options {
 	const char *prefixes, *country, *commission_key, *office_key, *out, *user;
 	const char *server, *sensor_key, *spool, *server_ca;
-	long drain_timeout;
+	long drain_timeout, batch_records;
 	const char *approvals[SELECTION_MAX_APPROVALS];
 	size_t napprovals;
 	bool verbose;
@@ -49,7 +49,7 @@ static void usage(void)
 	        "DIR]\n"
 	        "                  (--read PCAP [--read PCAP …] | --interface IFACE)\n"
 	        "                  (--out DIR | --server URL --sensor-key FILE [--spool DIR]\n"
-	        "                   [--server-ca FILE] [--drain-timeout S])\n"
+	        "                   [--server-ca FILE] [--drain-timeout S] [--batch-records N])\n"
 	        "                  [--sensor-id ID] [--threads N] [--idle-timeout S]\n"
 	        "                  [--active-timeout S] [--max-flows N] [--stats-interval S]\n"
 	        "                  [--country CC] [--user USER] [--verbose]\n");
@@ -81,6 +81,7 @@ static void parse_options(int argc, char **argv, struct sensor *sn, struct optio
 	                                     {"spool", required_argument, NULL, 'P'},
 	                                     {"server-ca", required_argument, NULL, 'T'},
 	                                     {"drain-timeout", required_argument, NULL, 'D'},
+	                                     {"batch-records", required_argument, NULL, 'B'},
 	                                     {"sensor-id", required_argument, NULL, 's'},
 	                                     {"threads", required_argument, NULL, 't'},
 	                                     {"idle-timeout", required_argument, NULL, 'I'},
@@ -142,6 +143,9 @@ static void parse_options(int argc, char **argv, struct sensor *sn, struct optio
 			break;
 		case 'D':
 			o->drain_timeout = number("--drain-timeout", optarg, 0, 86400);
+			break;
+		case 'B':
+			o->batch_records = number("--batch-records", optarg, 1, 1000000);
 			break;
 		case 's':
 			sn->sensor_id = optarg;
@@ -400,7 +404,10 @@ int main(int argc, char **argv)
 	                           .active_timeout = 300 * ACD_USEC,
 	                           .stats_interval = 60 * ACD_USEC,
 	                           .max_flows = 1u << 20};
-	struct options o = {.country = "JP", .user = "nobody", .drain_timeout = 60};
+	struct options o = {.country = "JP",
+	                    .user = "nobody",
+	                    .drain_timeout = 60,
+	                    .batch_records = UPLOADER_BATCH_RECORDS};
 	sandbox_no_core();
 	/* Workers allocate per flow (matcher streams, selected flows' record fields). glibc grows
 	 * a thread's arena a page at a time, one mprotect call each (4,000 on the bench); a big

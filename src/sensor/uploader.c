@@ -151,7 +151,7 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 		u->opened_at = mono_usec();
 	add_lines(b, p, len);
 	u->nrec += n;
-	if (u->nrec >= UPLOADER_BATCH_RECORDS || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
+	if (u->nrec >= u->cfg.batch_records || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
 		seal_locked(u);
 	pthread_mutex_unlock(&u->lock);
 }
@@ -322,8 +322,7 @@ static enum outcome send_one(struct uploader *u, const char *name)
 		log_warnx("server %s: %s; batches stay in %s, retrying", u->url,
 		          cr != CURLE_OK ? curl_easy_strerror(cr) : "transient refusal",
 		          u->sp->dir);
-	if (cr == CURLE_OK)
-		log_debug("batch %s: HTTP %ld %s", name, status, u->reply);
+	log_debug("batch %s: %s, HTTP %ld %s", name, curl_easy_strerror(cr), status, u->reply);
 	u->failing = true;
 	return TRANSIENT;
 }

@@ -10,7 +10,7 @@
  *
  * Threads: workers hand over complete lines (uploader_lines: a memory copy under a lock;
  * it waits only when UPLOADER_QUEUE_MAX sealed batches are not yet on disk); a spooler thread
- * seals batches (UPLOADER_BATCH_RECORDS records, UPLOADER_BATCH_BYTES bytes or
+ * seals batches (batch_records records, UPLOADER_BATCH_BYTES bytes or
  * UPLOADER_BATCH_USEC old, whichever first) and writes them durably; a sender thread posts
  * the spool in name order — what earlier runs left first — retrying transient failures
  * (connection errors, 5xx, anything not listed below) with capped exponential backoff and
@@ -27,15 +27,16 @@
 #include "keyfile.h"
 #include "spool.h"
 
-#define UPLOADER_BATCH_RECORDS 20000
+#define UPLOADER_BATCH_RECORDS 20000      /* default of --batch-records */
 #define UPLOADER_BATCH_BYTES   (8u << 20) /* acdd takes 16 MiB; one hand-over may overshoot */
 #define UPLOADER_BATCH_USEC    1000000
 #define UPLOADER_QUEUE_MAX     8
 
 struct uploader_config {
-	const char *url;       /* http:// or https:// …/api/v1/ingest is appended when missing */
-	const char *ca_file;   /* --server-ca, or NULL for the system's trust store */
-	const char *sensor_id; /* X-ACD-Sensor and the batch id's prefix */
+	const char *url;        /* http:// or https:// …/api/v1/ingest is appended when missing */
+	const char *ca_file;    /* --server-ca, or NULL for the system's trust store */
+	const char *sensor_id;  /* X-ACD-Sensor and the batch id's prefix */
+	uint64_t batch_records; /* seal a batch at this many record lines */
 	uint8_t key[KEY_SECRET_BYTES];
 };
 
