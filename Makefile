@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: all build deps test test-normal test-asan test-fuzz fuzz demo bench clean format lint
+.PHONY: all build deps test test-normal test-asan test-fuzz fuzz demo bench bench-ingest clean format lint
 
 all: build
 
@@ -53,6 +53,12 @@ bench:
 	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory build
 	@bench/sensor/run.sh
+	@bench/ingest/run.sh
+
+bench-ingest:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory build
+	@bench/ingest/run.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
