@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -453,8 +454,14 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 		free(u);
 		return NULL;
 	}
+	/* Both threads start with every signal blocked: SIGHUP/SIGTERM are main's to take with
+	 * sigtimedwait, and a SIGPIPE from a server gone mid-write must not end the sensor. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_create(&u->spooler, NULL, spooler_main, u);
 	pthread_create(&u->sender, NULL, sender_main, u);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return u;
 }
 
