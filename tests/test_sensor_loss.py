@@ -17,7 +17,7 @@ from acdtest import check  # noqa: E402
 from test_api_ingest import APPROVAL, issue  # noqa: E402
 from test_sensor_server import register, write_doc  # noqa: E402
 
-PACKETS = 600000 if acdtest.SANITIZED else 1500000
+PACKETS = 300000 if acdtest.SANITIZED else 800000
 KILLS = 5
 
 
