@@ -6,9 +6,14 @@ inspects (GET /api/v1/stats?approval=) equal to the sensor's own, revocation thr
 refusing the next run (exit 3). With the server unreachable the run exits 4 leaving its batches
 in the spool; a later run drains them first (exit 0) and each record is stored once. A sensor
 registered with another key has its batches refused, moved to refused/ with the reason
-(exit 4). The spool is owner-only and empty after a delivered run."""
+(exit 4). The spool is owner-only and empty after a delivered run. Live, as root on the
+loopback interface with root dropped to nobody, the spool stays writable and SIGTERM drains it
+(skipped when not root)."""
 import json
 import os
+import pwd
+import signal
+import time
 import stat
 import struct
 import sys
@@ -151,6 +156,30 @@ def revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap):
     check(acdtest.spooled(spool) == ([], []), f"{backend}: a refused run spools nothing")
 
 
+def live_as_nobody(wd, backend, srv, store, key, apr, ckey):
+    """--interface lo --user nobody: the spool is handed over before root goes; SIGTERM drains."""
+    if os.geteuid() != 0:
+        print("live --server run skipped: needs root")
+        return
+    os.chmod(wd.path, 0o755)  # nobody re-reads the approvals from here
+    for f in (apr, apr + ".sig", ckey):
+        os.chmod(f, 0o644)
+    spool = wd.p(f"spool-live-{backend}")
+    proc = acdtest.sensor_server(srv.base, key, spool, [apr], [], ckey=ckey, popen=True,
+                                 extra=["--interface", "lo", "--user", "nobody",
+                                        "--sensor-id", "t-4", "--stats-interval", "1"])
+    time.sleep(3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    check(proc.returncode == 0, f"{backend}: live run drained on SIGTERM: {proc.returncode} "
+          f"{err[-300:]}")
+    check(os.stat(spool).st_uid == pwd.getpwnam("nobody").pw_uid,
+          f"{backend}: the spool belongs to the unprivileged user")
+    check(acdtest.spooled(spool) == ([], []), f"{backend}: live spool empty")
+    n = int(store.sql("SELECT COUNT(*) FROM sensor_stats WHERE sensor = 't-4'").strip())
+    check(n >= 2, f"{backend}: the live run's stats were stored ({n})")
+
+
 def main():
     with acdtest.Workdir("sensor-server") as wd:
         key = wd.p("sensor")
@@ -162,7 +191,7 @@ def main():
             try:
                 analyst = store.user("analyst", "nco")
                 com = store.user("commission", "commission")
-                for sid in ("t-1", "t-2"):
+                for sid in ("t-1", "t-2", "t-4"):
                     register(srv, store, sid, pub)
                 _, keys = srv.get("/api/v1/keys")
                 ckey = wd.p(f"commission-{backend}.pub")
@@ -174,6 +203,7 @@ def main():
                                  pcap)
                 spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want)
                 forged(wd, backend, srv, store, apr, ckey, pcap)
+                live_as_nobody(wd, backend, srv, store, key, apr, ckey)
                 revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap)
             finally:
                 check(srv.stop() == 0, f"{backend}: clean stop")
