@@ -377,8 +377,10 @@ static struct uploader *open_output(struct sensor *sn, const struct options *o, 
 			fatalx(2, "%s", e.msg);
 		return NULL;
 	}
-	struct uploader_config cfg = {
-	        .url = o->server, .ca_file = o->server_ca, .sensor_id = sn->sensor_id};
+	struct uploader_config cfg = {.url = o->server,
+	                              .ca_file = o->server_ca,
+	                              .sensor_id = sn->sensor_id,
+	                              .batch_records = (uint64_t)o->batch_records};
 	if (strncmp(o->server, "http://", 7) != 0 && strncmp(o->server, "https://", 8) != 0)
 		fatalx(2, "--server: '%s' is not an http:// or https:// URL", o->server);
 	if (key_read_secret(o->sensor_key, cfg.key, &e) != ACD_OK)

@@ -435,6 +435,8 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 	if (!u)
 		return acd_fail(e, ACD_EINPUT, "out of memory"), NULL;
 	u->cfg = *cfg;
+	if (!u->cfg.batch_records)
+		u->cfg.batch_records = UPLOADER_BATCH_RECORDS;
 	u->sp = sp;
 	u->run = randombytes_random();
 	set_url(u, cfg->url);
