@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: all build deps test test-normal test-asan test-fuzz fuzz demo bench bench-sensor bench-server clean format lint
+.PHONY: all build deps test test-normal test-asan test-fuzz fuzz demo bench bench-sensor bench-server bench-ingest clean format lint
 
 all: build
 
@@ -49,12 +49,17 @@ demo:
 	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh
 
-bench: bench-sensor bench-server
+bench: bench-sensor bench-server bench-ingest
 
 bench-sensor:
 	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory build
 	@bench/sensor/run.sh
+
+bench-ingest:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory build
+	@bench/ingest/run.sh
 
 bench-server:
 	@scripts/install-deps.sh bench

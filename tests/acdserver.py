@@ -22,7 +22,7 @@ import urllib.request
 import acdtest
 
 ACDD = os.path.join(acdtest.BUILD, "acdd")
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = tuple(os.environ.get("ACD_TEST_BACKENDS", "sqlite,postgresql").split(","))
 _own_cluster = None
 
 

@@ -126,6 +126,31 @@ def sensor(wd, out, approvals, reads, ckey=None, okey=None, facility="t-1", pref
     return run(args)
 
 
+def sensor_server(url, key, spool, approvals, reads, ckey=None, facility="t-1",
+                  prefixes=PREFIXES, extra=(), popen=False):
+    """acd-sensor --server URL --sensor-key KEY --spool SPOOL: a run (or, with popen, a
+    started process with piped output) that posts its batches to acdd instead of --out."""
+    args = [SENSOR, "--prefixes", prefixes, "--facility", facility, "--server", url,
+            "--sensor-key", key, "--spool", spool]
+    for a in approvals:
+        args += ["--approval", a]
+    if ckey:
+        args += ["--commission-key", ckey]
+    for r in reads:
+        args += ["--read", r]
+    args += list(extra)
+    if popen:
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return run(args)
+
+
+def spooled(spool):
+    """(batches waiting, batches refused) in a sensor's spool directory."""
+    def count(d):
+        return sorted(f for f in os.listdir(d) if f.endswith(".batch")) if os.path.isdir(d) else []
+    return count(spool), count(os.path.join(spool, "refused"))
+
+
 def lines(path, kind=None):
     if not os.path.exists(path):
         return []

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "uploader.h"
 
 static int open_out(const char *dir, const char *name, struct acd_error *e)
 {
@@ -31,7 +32,7 @@ static int open_out(const char *dir, const char *name, struct acd_error *e)
 }
 
 /* mkdir -p, each new level 0700: the output holds selected communications information. */
-static int make_dirs(const char *dir)
+int make_private_dirs(const char *dir)
 {
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
@@ -52,7 +53,7 @@ static int make_dirs(const char *dir)
 enum acd_status exporter_open(struct exporter *x, const char *dir, struct acd_error *e)
 {
 	memset(x, 0, sizeof *x);
-	if (make_dirs(dir) < 0)
+	if (make_private_dirs(dir) < 0)
 		return acd_fail(e, ACD_EINPUT, "%s: %s", dir, strerror(errno));
 	x->records_fd = open_out(dir, "records.jsonl", e);
 	if (x->records_fd < 0)
@@ -64,6 +65,14 @@ enum acd_status exporter_open(struct exporter *x, const char *dir, struct acd_er
 	}
 	pthread_mutex_init(&x->lock, NULL);
 	return ACD_OK;
+}
+
+void exporter_open_uploader(struct exporter *x, struct uploader *up)
+{
+	memset(x, 0, sizeof *x);
+	x->records_fd = x->stats_fd = -1;
+	x->up = up;
+	pthread_mutex_init(&x->lock, NULL);
 }
 
 static void write_all(struct exporter *x, int fd, const char *p, size_t len)
@@ -87,7 +96,12 @@ static void hand_over(struct exporter *x, int fd, struct linebuf *b, uint64_t *c
 	if (b->len == 0)
 		return;
 	pthread_mutex_lock(&x->lock);
-	write_all(x, fd, b->data, b->len);
+	if (!x->up)
+		write_all(x, fd, b->data, b->len);
+	else if (count == &x->records)
+		uploader_records(x->up, b->data, b->len, n);
+	else
+		uploader_stats(x->up, b->data, b->len, n);
 	*count += n;
 	pthread_mutex_unlock(&x->lock);
 	b->len = 0;
@@ -105,6 +119,8 @@ void exporter_stats(struct exporter *x, struct linebuf *b, uint64_t n)
 
 void exporter_sync(struct exporter *x)
 {
+	if (x->up)
+		return; /* the spool makes each batch durable itself */
 	pthread_mutex_lock(&x->lock);
 	if (fsync(x->records_fd) < 0 || fsync(x->stats_fd) < 0) {
 		if (!x->failed)
@@ -117,8 +133,10 @@ void exporter_sync(struct exporter *x)
 void exporter_close(struct exporter *x)
 {
 	exporter_sync(x);
-	close(x->records_fd);
-	close(x->stats_fd);
+	if (!x->up) {
+		close(x->records_fd);
+		close(x->stats_fd);
+	}
 	pthread_mutex_destroy(&x->lock);
 }
 

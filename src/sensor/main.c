@@ -7,13 +7,16 @@
  * contents: options, refuse early, load, open inputs and outputs, drop root, run workers,
  * re-read approvals on SIGHUP and every minute, report.
  */
+#include <curl/curl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "capture.h"
@@ -21,12 +24,17 @@
 #include "matcher.h"
 #include "sandbox.h"
 #include "sensor.h"
+#include "spool.h"
+#include "uploader.h"
 #include "worker.h"
 
 #define RELOAD_SECONDS 60
+#define SPOOL_ROOT     "/var/spool/acd-sensor" /* default --spool is SPOOL_ROOT/SENSOR-ID */
 
 struct options {
 	const char *prefixes, *country, *commission_key, *office_key, *out, *user;
+	const char *server, *sensor_key, *spool, *server_ca;
+	long drain_timeout, batch_records;
 	const char *approvals[SELECTION_MAX_APPROVALS];
 	size_t napprovals;
 	bool verbose;
@@ -39,7 +47,9 @@ static void usage(void)
 	        "FILE …]\n"
 	        "                  [--commission-key FILE] [--office-key FILE] [--revocations "
 	        "DIR]\n"
-	        "                  (--read PCAP [--read PCAP …] | --interface IFACE) --out DIR\n"
+	        "                  (--read PCAP [--read PCAP …] | --interface IFACE)\n"
+	        "                  (--out DIR | --server URL --sensor-key FILE [--spool DIR]\n"
+	        "                   [--server-ca FILE] [--drain-timeout S] [--batch-records N])\n"
 	        "                  [--sensor-id ID] [--threads N] [--idle-timeout S]\n"
 	        "                  [--active-timeout S] [--max-flows N] [--stats-interval S]\n"
 	        "                  [--country CC] [--user USER] [--verbose]\n");
@@ -66,6 +76,12 @@ static void parse_options(int argc, char **argv, struct sensor *sn, struct optio
 	                                     {"read", required_argument, NULL, 'r'},
 	                                     {"interface", required_argument, NULL, 'i'},
 	                                     {"out", required_argument, NULL, 'O'},
+	                                     {"server", required_argument, NULL, 'U'},
+	                                     {"sensor-key", required_argument, NULL, 'K'},
+	                                     {"spool", required_argument, NULL, 'P'},
+	                                     {"server-ca", required_argument, NULL, 'T'},
+	                                     {"drain-timeout", required_argument, NULL, 'D'},
+	                                     {"batch-records", required_argument, NULL, 'B'},
 	                                     {"sensor-id", required_argument, NULL, 's'},
 	                                     {"threads", required_argument, NULL, 't'},
 	                                     {"idle-timeout", required_argument, NULL, 'I'},
@@ -113,6 +129,24 @@ static void parse_options(int argc, char **argv, struct sensor *sn, struct optio
 		case 'O':
 			o->out = optarg;
 			break;
+		case 'U':
+			o->server = optarg;
+			break;
+		case 'K':
+			o->sensor_key = optarg;
+			break;
+		case 'P':
+			o->spool = optarg;
+			break;
+		case 'T':
+			o->server_ca = optarg;
+			break;
+		case 'D':
+			o->drain_timeout = number("--drain-timeout", optarg, 0, 86400);
+			break;
+		case 'B':
+			o->batch_records = number("--batch-records", optarg, 1, 1000000);
+			break;
 		case 's':
 			sn->sensor_id = optarg;
 			break;
@@ -149,8 +183,12 @@ static void parse_options(int argc, char **argv, struct sensor *sn, struct optio
 	sn->inputs = inputs;
 	if (optind != argc)
 		fatalx(2, "unexpected argument '%s'", argv[optind]);
-	if (!o->prefixes || !sn->facility || o->napprovals == 0 || !o->out)
+	if (!o->prefixes || !sn->facility || o->napprovals == 0 || (!o->out == !o->server))
 		usage();
+	if (o->server && !o->sensor_key)
+		fatalx(2, "--server needs --sensor-key FILE (the sensor's Ed25519 key)");
+	if (!o->server && (o->sensor_key || o->spool || o->server_ca))
+		fatalx(2, "--sensor-key, --spool and --server-ca go with --server");
 	if ((sn->ninputs > 0) == (sn->interface != NULL))
 		fatalx(2, "give either --read (one or more) or --interface");
 	if (!sn->sensor_id)
@@ -318,6 +356,49 @@ static void run(struct sensor *sn)
 	free(w);
 }
 
+/* The spool stays the unprivileged user's to write after root is dropped. */
+static void give_spool(struct spool *sp, const char *user)
+{
+	struct acd_error e;
+	struct passwd *pw = getpwnam(user);
+	if (!pw)
+		fatalx(2, "user '%s' does not exist (needed to drop root)", user);
+	if (spool_give(sp, pw->pw_uid, pw->pw_gid, &e) != ACD_OK)
+		fatalx(2, "%s", e.msg);
+}
+
+/* --out DIR: the files; --server URL: the spool and the uploader, which starts sending what
+ * an earlier run left at once. */
+static struct uploader *open_output(struct sensor *sn, const struct options *o, struct spool *sp)
+{
+	struct acd_error e;
+	if (o->out) {
+		if (exporter_open(&sn->out, o->out, &e) != ACD_OK)
+			fatalx(2, "%s", e.msg);
+		return NULL;
+	}
+	struct uploader_config cfg = {.url = o->server,
+	                              .ca_file = o->server_ca,
+	                              .sensor_id = sn->sensor_id,
+	                              .batch_records = (uint64_t)o->batch_records};
+	if (strncmp(o->server, "http://", 7) != 0 && strncmp(o->server, "https://", 8) != 0)
+		fatalx(2, "--server: '%s' is not an http:// or https:// URL", o->server);
+	if (key_read_secret(o->sensor_key, cfg.key, &e) != ACD_OK)
+		fatalx(2, "--sensor-key: %s", e.msg);
+	char dflt[PATH_MAX];
+	snprintf(dflt, sizeof dflt, "%s/%s", SPOOL_ROOT, sn->sensor_id);
+	if (spool_open(sp, o->spool ? o->spool : dflt, &e) != ACD_OK)
+		fatalx(2, "--spool: %s", e.msg);
+	if (sn->live && geteuid() == 0)
+		give_spool(sp, o->user);
+	struct uploader *up = uploader_start(&cfg, sp, &e);
+	sodium_memzero(cfg.key, sizeof cfg.key);
+	if (!up)
+		fatalx(2, "%s", e.msg);
+	exporter_open_uploader(&sn->out, up);
+	return up;
+}
+
 int main(int argc, char **argv)
 {
 	static struct sensor sn = {.threads = 1,
@@ -325,7 +406,10 @@ int main(int argc, char **argv)
 	                           .active_timeout = 300 * ACD_USEC,
 	                           .stats_interval = 60 * ACD_USEC,
 	                           .max_flows = 1u << 20};
-	struct options o = {.country = "JP", .user = "nobody"};
+	struct options o = {.country = "JP",
+	                    .user = "nobody",
+	                    .drain_timeout = 60,
+	                    .batch_records = UPLOADER_BATCH_RECORDS};
 	sandbox_no_core();
 	/* Workers allocate per flow (matcher streams, selected flows' record fields). glibc grows
 	 * a thread's arena a page at a time, one mprotect call each (4,000 on the bench); a big
@@ -338,6 +422,8 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		fatalx(1, "libsodium failed to initialise");
 	matcher_global_init();
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) /* before any thread, as libcurl asks */
+		fatalx(1, "libcurl failed to initialise");
 	pthread_mutex_init(&sn.error_lock, NULL);
 	sn.start_time = time_now();
 
@@ -345,8 +431,8 @@ int main(int argc, char **argv)
 	load_approvals(&sn, &o);
 	open_inputs(&sn);
 	struct acd_error e;
-	if (exporter_open(&sn.out, o.out, &e) != ACD_OK)
-		fatalx(2, "%s", e.msg);
+	static struct spool spool;
+	struct uploader *up = open_output(&sn, &o, &spool);
 	if (sn.live && sandbox_drop_root(o.user, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
 	stats_merger_init(&sn.stats, sn.threads, sn.sensor_id, &sn.sel, &sn.out);
@@ -358,11 +444,17 @@ int main(int argc, char **argv)
 	log_debug("done: %llu records, %llu decode errors, %llu not IP",
 	          (unsigned long long)sn.out.records, (unsigned long long)t->decode_errors,
 	          (unsigned long long)t->not_ip);
+	size_t left = 0, refused = 0;
+	if (up)
+		left = uploader_finish(up, o.drain_timeout * ACD_USEC, &refused);
 	int failed = sn.out.failed;
 	exporter_close(&sn.out);
 	if (failed)
 		fatalx(1, "output could not be written completely");
 	if (sn.input_error[0])
 		fatalx(2, "%s", sn.input_error);
+	if (left)
+		fatalx(4, "%zu batches remain in the spool %s (%zu of them refused, in refused/)",
+		       left, spool.dir, refused);
 	return 0;
 }

@@ -1,0 +1,57 @@
+/*
+ * spool.h — the sensor's on-disk queue of batches for the server (--spool DIR).
+ *
+ * A batch is one file `NAME.batch` holding the exact body that is posted (Contract 4 lines
+ * inside a JSON object, nothing else: no packet, no payload byte). Names sort in the order
+ * the batches were made, so a later run sends what an earlier one left, first and in order.
+ * A batch the server refuses for good moves to `DIR/refused/` with `NAME.batch.reason` (the
+ * HTTP status and the server's message) beside it, for the operator.
+ *
+ * Invariants: a `.batch` file is complete or absent — it is written as `NAME.tmp`, fsynced,
+ * renamed, and the directory fsynced before spool_write returns, so a batch that was spooled
+ * survives a crash of the sensor or the machine. Directories are 0700, files 0600: the spool
+ * holds selected communications information (選別後通信情報).
+ * Cost: two fsyncs a batch (file, directory); batches are thousands of records.
+ * Not thread-safe by itself: the uploader serialises calls per operation (writes from one
+ * thread, reads/removes from another — distinct names, so they do not interfere).
+ */
+#ifndef ACD_SPOOL_H
+#define ACD_SPOOL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+#define SPOOL_NAME_MAX 64
+
+struct spool {
+	int dirfd, refusedfd;
+	char dir[4096];
+};
+
+/* Creates DIR and DIR/refused (0700, parents too) when missing and opens them; an existing
+ * directory is made owner-only. Removes `*.tmp` left by a crash (never acknowledged, never
+ * complete). */
+enum acd_status spool_open(struct spool *s, const char *dir, struct acd_error *e);
+void spool_close(struct spool *s);
+/* Hands the spool (directories and batches) to uid/gid, so that it stays writable after
+ * root is dropped. */
+enum acd_status spool_give(struct spool *s, uid_t uid, gid_t gid, struct acd_error *e);
+
+/* Writes NAME.batch atomically and durably; 0 or an errno. */
+int spool_write(struct spool *s, const char *name, const char *data, size_t len);
+/* Reads NAME.batch into a fresh malloc'd buffer; 0 or an errno. */
+int spool_read(struct spool *s, const char *name, char **data, size_t *len);
+/* Removes NAME.batch (acknowledged: a resend after a crash would be a duplicate anyway). */
+void spool_remove(struct spool *s, const char *name);
+/* Moves NAME.batch to refused/ and writes refused/NAME.batch.reason; 0 or an errno. */
+int spool_refuse(struct spool *s, const char *name, const char *reason);
+
+/* The names (without `.batch`) of the waiting batches, sorted; *names malloc'd, one
+ * SPOOL_NAME_MAX slot each. Returns the count, or -1 on error. */
+long spool_list(struct spool *s, char (**names)[SPOOL_NAME_MAX]);
+/* Batches left: waiting plus refused. */
+size_t spool_count(struct spool *s, size_t *refused);
+
+#endif

@@ -1,0 +1,496 @@
+/* uploader.c — see uploader.h. */
+#include "uploader.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "export.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define BACKOFF_FIRST_USEC 100000LL   /* 0.1 s: a restarting acdd is back quickly */
+#define BACKOFF_CAP_USEC   30000000LL /* 30 s: never hammer a server that is down */
+#define REPLY_MAX          4096       /* of the server's answer, kept for the reason */
+#define CONNECT_MS         5000L      /* a refused or silent port is a transient failure */
+#define STALL_SECONDS      60         /* a transfer slower than 1 B/s this long is dead */
+
+/* A batch sealed but not yet on disk. */
+struct sealed {
+	struct sealed *next;
+	char name[SPOOL_NAME_MAX];
+	char *body;
+	size_t len;
+};
+
+struct uploader {
+	struct uploader_config cfg;
+	char url[2048];
+	struct spool *sp;
+	pthread_mutex_t lock;
+	pthread_cond_t sealed_cv, room_cv, send_cv, done_cv;
+
+	/* The open batch: JSON array contents, comma-separated. */
+	struct linebuf rec, st;
+	uint64_t nrec;
+	int64_t opened_at; /* monotonic usec of its first line */
+
+	struct sealed *head, *tail;
+	size_t nsealed;
+
+	/* On disk, not yet acknowledged, in send order: names[first..n). */
+	char (*names)[SPOOL_NAME_MAX];
+	size_t first, n, cap;
+
+	uint64_t last_ms;
+	uint32_t run, counter;
+	bool input_done, spooled_all, sender_done;
+	atomic_bool stop;
+	size_t lost;
+
+	pthread_t spooler, sender;
+	CURL *curl;
+	char reply[REPLY_MAX];
+	size_t reply_len;
+	bool failing;
+};
+
+static int64_t mono_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct timespec mono_at(int64_t usec)
+{
+	return (struct timespec){.tv_sec = usec / 1000000, .tv_nsec = (usec % 1000000) * 1000};
+}
+
+static void wait_until(pthread_cond_t *cv, pthread_mutex_t *m, int64_t usec)
+{
+	struct timespec ts = mono_at(usec);
+	pthread_cond_timedwait(cv, m, &ts);
+}
+
+/* Appends `len` bytes of '\n'-terminated lines as JSON array elements: the lines are JSON
+ * objects without raw newlines, so each '\n' becomes the separating comma. */
+static void add_lines(struct linebuf *b, const char *p, size_t len)
+{
+	if (len == 0)
+		return;
+	if (b->len)
+		linebuf_append(b, ",", 1);
+	size_t at = b->len;
+	linebuf_append(b, p, len - 1);
+	for (char *q = b->data + at; (q = memchr(q, '\n', (size_t)(b->data + b->len - q)));)
+		*q++ = ',';
+}
+
+/* A name that sorts after every earlier one of this sensor (milliseconds, kept monotonic
+ * within the run) and is unique across runs and restarts (a random run part, a counter). */
+static void next_name(struct uploader *u, char name[SPOOL_NAME_MAX])
+{
+	uint64_t ms = (uint64_t)(time_now() / 1000);
+	if (ms < u->last_ms)
+		ms = u->last_ms;
+	u->last_ms = ms;
+	snprintf(name, SPOOL_NAME_MAX, "%012" PRIx64 "-%08" PRIx32 "-%06" PRIx32, ms, u->run,
+	         u->counter++);
+}
+
+/* Turns the open batch into the exact body that will be spooled, signed and posted. */
+static void seal_locked(struct uploader *u)
+{
+	if (u->rec.len == 0 && u->st.len == 0)
+		return;
+	struct sealed *s = calloc(1, sizeof *s);
+	if (!s)
+		fatalx(1, "out of memory for a batch");
+	next_name(u, s->name);
+	struct linebuf b = {0};
+	char head[256];
+	int hl = snprintf(head, sizeof head, "{\"batch\":\"%s:%s\",\"sensor\":\"%s\",\"records\":[",
+	                  u->cfg.sensor_id, s->name, u->cfg.sensor_id);
+	linebuf_append(&b, head, (size_t)hl);
+	linebuf_append(&b, u->rec.data ? u->rec.data : "", u->rec.len);
+	linebuf_append(&b, "],\"stats\":[", 11);
+	linebuf_append(&b, u->st.data ? u->st.data : "", u->st.len);
+	linebuf_append(&b, "]}", 2);
+	s->body = b.data;
+	s->len = b.len;
+	u->rec.len = u->st.len = 0;
+	u->nrec = 0;
+	if (u->tail)
+		u->tail->next = s;
+	else
+		u->head = s;
+	u->tail = s;
+	u->nsealed++;
+	pthread_cond_signal(&u->sealed_cv);
+}
+
+static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size_t len, uint64_t n)
+{
+	if (len == 0)
+		return;
+	pthread_mutex_lock(&u->lock);
+	/* Back-pressure instead of unbounded memory: wait while the disk is behind. */
+	while (u->nsealed >= UPLOADER_QUEUE_MAX)
+		pthread_cond_wait(&u->room_cv, &u->lock);
+	if (u->rec.len == 0 && u->st.len == 0)
+		u->opened_at = mono_usec();
+	add_lines(b, p, len);
+	u->nrec += n;
+	if (u->nrec >= u->cfg.batch_records || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
+		seal_locked(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
+void uploader_records(struct uploader *u, const char *lines, size_t len, uint64_t n)
+{
+	hand_over(u, &u->rec, lines, len, n);
+}
+
+void uploader_stats(struct uploader *u, const char *lines, size_t len, uint64_t n)
+{
+	hand_over(u, &u->st, lines, len, n);
+}
+
+static void push_name_locked(struct uploader *u, const char *name)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 256;
+		void *q = realloc(u->names, u->cap * sizeof *u->names);
+		if (!q)
+			fatalx(1, "out of memory for the spool's names");
+		u->names = q;
+	}
+	snprintf(u->names[u->n++], SPOOL_NAME_MAX, "%s", name);
+	pthread_cond_signal(&u->send_cv);
+}
+
+/* Writes one sealed batch, retrying a failing disk each second until the drain gives up. */
+static void spool_one(struct uploader *u, struct sealed *s)
+{
+	int rc;
+	bool warned = false;
+	while ((rc = spool_write(u->sp, s->name, s->body, s->len)) != 0) {
+		if (!warned)
+			log_warnx("%s: cannot spool batch %s: %s; retrying", u->sp->dir, s->name,
+			          strerror(rc));
+		warned = true;
+		if (atomic_load(&u->stop)) {
+			log_warnx("batch %s was never spooled: its lines are lost", s->name);
+			pthread_mutex_lock(&u->lock);
+			u->lost++;
+			pthread_mutex_unlock(&u->lock);
+			return;
+		}
+		struct timespec second = {1, 0};
+		nanosleep(&second, NULL);
+	}
+	pthread_mutex_lock(&u->lock);
+	push_name_locked(u, s->name);
+	pthread_mutex_unlock(&u->lock);
+}
+
+static void *spooler_main(void *arg)
+{
+	struct uploader *u = arg;
+	pthread_mutex_lock(&u->lock);
+	for (;;) {
+		bool open = u->rec.len || u->st.len;
+		if (open && (u->input_done || mono_usec() >= u->opened_at + UPLOADER_BATCH_USEC))
+			seal_locked(u);
+		struct sealed *s = u->head;
+		if (s) {
+			u->head = s->next;
+			if (!u->head)
+				u->tail = NULL;
+			pthread_mutex_unlock(&u->lock);
+			spool_one(u, s);
+			sodium_memzero(s->body, s->len);
+			free(s->body);
+			free(s);
+			pthread_mutex_lock(&u->lock);
+			u->nsealed--;
+			pthread_cond_broadcast(&u->room_cv);
+			continue;
+		}
+		if (u->input_done)
+			break;
+		wait_until(&u->sealed_cv, &u->lock,
+		           open ? u->opened_at + UPLOADER_BATCH_USEC : mono_usec() + 1000000);
+	}
+	u->spooled_all = true;
+	pthread_cond_signal(&u->send_cv);
+	pthread_mutex_unlock(&u->lock);
+	return NULL;
+}
+
+static size_t on_reply(char *p, size_t size, size_t n, void *arg)
+{
+	struct uploader *u = arg;
+	size_t len = size * n, room = sizeof u->reply - 1 - u->reply_len;
+	memcpy(u->reply + u->reply_len, p, len < room ? len : room);
+	u->reply_len += len < room ? len : room;
+	u->reply[u->reply_len] = '\0';
+	return len;
+}
+
+/* Aborts a transfer once the drain's deadline passed. */
+static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+	(void)a, (void)b, (void)c, (void)d;
+	return atomic_load(&((struct uploader *)arg)->stop) ? 1 : 0;
+}
+
+enum outcome { SENT, TRANSIENT };
+
+static bool permanent(long status)
+{
+	return status == 400 || status == 401 || status == 403 || status == 413 || status == 415;
+}
+
+static void refuse(struct uploader *u, const char *name, long status)
+{
+	char reason[REPLY_MAX + 64], msg[512] = "";
+	snprintf(reason, sizeof reason, "HTTP %ld\n%s\n", status, u->reply);
+	json_t *j = json_loads(u->reply, 0, NULL);
+	const char *m = json_string_value(json_object_get(j, "message"));
+	snprintf(msg, sizeof msg, "%s", m ? m : "no reason given");
+	json_decref(j);
+	int rc = spool_refuse(u->sp, name, reason);
+	log_warnx("batch %s:%s refused by the server (HTTP %ld): %s; moved to %s/refused%s%s",
+	          u->cfg.sensor_id, name, status, msg, u->sp->dir, rc ? ": " : "",
+	          rc ? strerror(rc) : "");
+}
+
+/* Posts one spooled batch; SENT covers acknowledged (deleted) and refused (moved aside). */
+static enum outcome send_one(struct uploader *u, const char *name)
+{
+	char *body;
+	size_t len;
+	int rc = spool_read(u->sp, name, &body, &len);
+	if (rc == ENOENT)
+		return SENT;
+	if (rc != 0) {
+		log_warnx("%s/%s.batch: %s", u->sp->dir, name, strerror(rc));
+		return TRANSIENT;
+	}
+	char sig[128], sigh[160], idh[256];
+	sig_sign_b64((const uint8_t *)body, len, u->cfg.key, sig, sizeof sig);
+	snprintf(sigh, sizeof sigh, "X-ACD-Signature: %s", sig);
+	snprintf(idh, sizeof idh, "X-ACD-Sensor: %s", u->cfg.sensor_id);
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip on loopback */
+	h = curl_slist_append(h, idh);
+	h = curl_slist_append(h, sigh);
+	curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	u->reply_len = 0;
+	u->reply[0] = '\0';
+	CURLcode cr = curl_easy_perform(u->curl);
+	long status = 0;
+	curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	sodium_memzero(body, len);
+	free(body);
+	if (cr == CURLE_OK && status >= 200 && status < 300) {
+		spool_remove(u->sp, name);
+		if (u->failing)
+			log_info("server %s takes batches again", u->url);
+		u->failing = false;
+		return SENT;
+	}
+	if (cr == CURLE_OK && permanent(status)) {
+		refuse(u, name, status);
+		return SENT;
+	}
+	if (!u->failing && !atomic_load(&u->stop))
+		log_warnx("server %s: %s; batches stay in %s, retrying", u->url,
+		          cr != CURLE_OK ? curl_easy_strerror(cr) : "transient refusal",
+		          u->sp->dir);
+	log_debug("batch %s: %s, HTTP %ld %s", name, curl_easy_strerror(cr), status, u->reply);
+	u->failing = true;
+	return TRANSIENT;
+}
+
+static int64_t next_backoff(int64_t prev)
+{
+	int64_t d = prev ? prev * 2 : BACKOFF_FIRST_USEC;
+	return d > BACKOFF_CAP_USEC ? BACKOFF_CAP_USEC : d;
+}
+
+static void *sender_main(void *arg)
+{
+	struct uploader *u = arg;
+	int64_t backoff = 0;
+	pthread_mutex_lock(&u->lock);
+	while (!atomic_load(&u->stop)) {
+		if (u->first == u->n) {
+			if (u->spooled_all)
+				break;
+			pthread_cond_wait(&u->send_cv, &u->lock);
+			continue;
+		}
+		char name[SPOOL_NAME_MAX];
+		memcpy(name, u->names[u->first], sizeof name);
+		pthread_mutex_unlock(&u->lock);
+		enum outcome o = send_one(u, name);
+		pthread_mutex_lock(&u->lock);
+		if (o == SENT) {
+			u->first++;
+			backoff = 0;
+			continue;
+		}
+		/* Full jitter over the upper half: sensors restarted together spread out. */
+		backoff = next_backoff(backoff);
+		int64_t wait =
+		        backoff / 2 + (int64_t)randombytes_uniform((uint32_t)(backoff / 2) + 1);
+		if (!atomic_load(&u->stop))
+			wait_until(&u->send_cv, &u->lock, mono_usec() + wait);
+	}
+	u->sender_done = true;
+	pthread_cond_broadcast(&u->done_cv);
+	pthread_mutex_unlock(&u->lock);
+	return NULL;
+}
+
+static bool json_safe(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return false;
+	return true;
+}
+
+static void set_url(struct uploader *u, const char *base)
+{
+	const char *tail = "/api/v1/ingest";
+	size_t n = strlen(base), k = strlen(tail);
+	if (n >= k && strcmp(base + n - k, tail) == 0)
+		snprintf(u->url, sizeof u->url, "%s", base);
+	else
+		snprintf(u->url, sizeof u->url, "%.*s%s",
+		         (int)(n && base[n - 1] == '/' ? n - 1 : n), base, tail);
+}
+
+static bool setup_curl(struct uploader *u, struct acd_error *e)
+{
+	u->curl = curl_easy_init();
+	if (!u->curl)
+		return acd_fail(e, ACD_EINPUT, "libcurl could not start"), false;
+	CURL *c = u->curl;
+	curl_easy_setopt(c, CURLOPT_URL, u->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_MS);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, u);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a batch goes where it was told */
+	if (u->cfg.ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, u->cfg.ca_file);
+	return true;
+}
+
+static bool load_spooled(struct uploader *u, struct acd_error *e)
+{
+	char(*names)[SPOOL_NAME_MAX];
+	long n = spool_list(u->sp, &names);
+	if (n < 0)
+		return acd_fail(e, ACD_EINPUT, "%s: %s", u->sp->dir, strerror(errno)), false;
+	for (long i = 0; i < n; i++)
+		push_name_locked(u, names[i]);
+	free(names);
+	if (n > 0)
+		log_info("%ld batches left in %s by an earlier run are sent first", n, u->sp->dir);
+	return true;
+}
+
+struct uploader *uploader_start(const struct uploader_config *cfg, struct spool *sp,
+                                struct acd_error *e)
+{
+	if (!json_safe(cfg->sensor_id))
+		return acd_fail(e, ACD_EINPUT, "--sensor-id: no quotes, backslashes or controls"),
+		       NULL;
+	struct uploader *u = calloc(1, sizeof *u);
+	if (!u)
+		return acd_fail(e, ACD_EINPUT, "out of memory"), NULL;
+	u->cfg = *cfg;
+	if (!u->cfg.batch_records)
+		u->cfg.batch_records = UPLOADER_BATCH_RECORDS;
+	u->sp = sp;
+	u->run = randombytes_random();
+	set_url(u, cfg->url);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&u->lock, NULL);
+	pthread_cond_init(&u->sealed_cv, &ca);
+	pthread_cond_init(&u->room_cv, &ca);
+	pthread_cond_init(&u->send_cv, &ca);
+	pthread_cond_init(&u->done_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (!setup_curl(u, e) || !load_spooled(u, e)) {
+		if (u->curl)
+			curl_easy_cleanup(u->curl);
+		free(u->names);
+		free(u);
+		return NULL;
+	}
+	/* Both threads start with every signal blocked: SIGHUP/SIGTERM are main's to take with
+	 * sigtimedwait, and a SIGPIPE from a server gone mid-write must not end the sensor. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_create(&u->spooler, NULL, spooler_main, u);
+	pthread_create(&u->sender, NULL, sender_main, u);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return u;
+}
+
+size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused)
+{
+	pthread_mutex_lock(&u->lock);
+	u->input_done = true;
+	pthread_cond_signal(&u->sealed_cv);
+	int64_t deadline = mono_usec() + drain_usec;
+	while (!u->sender_done && mono_usec() < deadline)
+		wait_until(&u->done_cv, &u->lock, deadline);
+	atomic_store(&u->stop, true);
+	pthread_cond_broadcast(&u->send_cv);
+	pthread_mutex_unlock(&u->lock);
+	pthread_join(u->spooler, NULL);
+	pthread_join(u->sender, NULL);
+	curl_easy_cleanup(u->curl);
+	size_t left = spool_count(u->sp, refused) + u->lost;
+	sodium_memzero(u->cfg.key, sizeof u->cfg.key);
+	linebuf_free(&u->rec);
+	linebuf_free(&u->st);
+	free(u->names);
+	pthread_mutex_destroy(&u->lock);
+	pthread_cond_destroy(&u->sealed_cv);
+	pthread_cond_destroy(&u->room_cv);
+	pthread_cond_destroy(&u->send_cv);
+	pthread_cond_destroy(&u->done_cv);
+	free(u);
+	return left;
+}
