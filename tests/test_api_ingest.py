@@ -140,6 +140,9 @@ def main():
                           r["records"] == len(b["records"]), f"batch stored: {st} {r}")
                 st, r = signed_post(srv, wd, key, "t-1", batches[0])
                 check(st == 200 and r["duplicate"] is True, f"a repeated batch: {st} {r}")
+                st, r = signed_post(srv, wd, key, "t-1", dict(batches[0], batch="t-1:rerun"))
+                check(st == 409 and "already stored" in r.get("message", ""),
+                      f"the same records in a new batch (a re-run): refused for good: {st} {r}")
                 check(int(store.sql("SELECT COUNT(*) FROM records").strip()) == len(records),
                       "each record stored once")
                 check(store.sql("SELECT DISTINCT label FROM records").strip() ==

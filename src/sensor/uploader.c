@@ -260,7 +260,8 @@ enum outcome { SENT, TRANSIENT };
 
 static bool permanent(long status)
 {
-	return status == 400 || status == 401 || status == 403 || status == 413 || status == 415;
+	return status == 400 || status == 401 || status == 403 || status == 409 || status == 413 ||
+	       status == 415;
 }
 
 static void refuse(struct uploader *u, const char *name, long status)

@@ -246,6 +246,15 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 	json_t *v;
 	json_array_foreach(b->records, i, v) {
 		st = insert_record(t, b, v, last - (long long)nrec + 1 + (long long)i, now, e);
+		/* The same record id under the same approval in another batch: the sensor was run
+		 * twice over the same input under one sensor id. Storing it again would double it;
+		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
+		if (st != ACD_OK && db_error_is_conflict(t->c))
+			return acd_fail(e, ACD_ECONFLICT,
+			                "records[%zu]: record %s of %s is already stored from another "
+			                "batch (the same input sent twice under one sensor id?)",
+			                i, json_string_value(json_object_get(v, "id")),
+			                json_string_value(json_object_get(v, "approval")));
 		if (st != ACD_OK)
 			return st;
 	}
@@ -344,7 +353,9 @@ int api_ingest(struct request *rq, struct reply *rp)
 		} else if (check_records(rq, rp, &b) && check_stats(rq, rp, &b)) {
 			struct acd_error e = {0};
 			enum acd_status st = writer_run(rq->srv->writer, store_batch, &b, &e);
-			if (st == ACD_OK || b.duplicate)
+			if (st == ACD_ECONFLICT)
+				reply_error(rp, 409, "conflict", NULL, "%s", e.msg);
+			else if (st == ACD_OK || b.duplicate)
 				reply_json(rp, 200,
 				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id, "duplicate",
 				                     b.duplicate, "records",
