@@ -64,11 +64,17 @@ json sig <"$out/document.json" >"$out/$apr.json.sig"
 acd --token "$analyst" approval keys | json commission >"$out/commission.pub"
 "$bin/acd" approval verify --commission-key "$out/commission.pub" --facility demo-1 "$out/$apr.json"
 
-echo "==> acd-sensor: automated selection over both captures; records go to acdd"
+echo "==> acd-sensor: automated selection over both captures; signed batches go to acdd"
 "$bin/acd-sensor" --prefixes tests/data/prefixes.txt --facility demo-1 --approval "$out/$apr.json" \
 	--commission-key "$out/commission.pub" --read "$out/sample.pcap" --read "$out/canary.pcap" \
-	--out "$out/sensor-out" --threads 2 2>"$out/sensor.log"
-echo "    $(wc -l <"$out/sensor-out/records.jsonl") selected records in $out/sensor-out/records.jsonl"
+	--server "$ACD_SERVER" --sensor-key "$out/sensor" --spool "$out/spool" --threads 2 \
+	2>"$out/sensor.log"
+acd --token "$analyst" records list --approval "$apr" --purpose "demo: correlate campaign DEMO" \
+	--limit 5000 >"$out/records.json"
+n=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' <"$out/records.json")
+echo "    acdd stored $n selected records; the analyst read them with a stated purpose (audited)"
+acd --token "$commission" stats show --approval "$apr" >"$out/inspection.json"
+echo "    the commission inspects: $(cat "$out/inspection.json")"
 
 echo "==> an operator files an incident report; it reaches METI and the NCO at once"
 cat >"$out/report.json" <<JSON
@@ -107,7 +113,8 @@ echo "==> the canary '$canary' occurs $(grep -ao -- "$canary" "$out/canary.pcap"
 echo "    input and in nothing acd wrote: records, stats, logs, the database."
 echo
 echo "Done. Look at:"
-echo "  $out/sensor-out/records.jsonl  selected records (Contract 4); stats.jsonl beside it"
-echo "  $out/acd.db                    the store: sqlite3 $out/acd.db 'SELECT seq, actor, action,"
-echo "                                 object FROM audit_log' shows every step above"
-echo "  $out/acdd.log, $out/sensor.log what the programs said"
+echo "  $out/records.json            the selected records as the analyst read them from acdd"
+echo "  $out/inspection.json         the statistics the commission inspected"
+echo "  $out/acd.db                  the store; every step above is in its audit log:"
+echo "                               sqlite3 $out/acd.db 'SELECT seq, actor, action, object FROM audit_log'"
+echo "  $out/acdd.log, $out/sensor.log  what the programs said"
