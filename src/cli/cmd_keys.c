@@ -21,8 +21,8 @@
 #include "txn.h"
 
 struct rotation {
-	const char *signer;             /* "commission" or "office" */
-	uint8_t sk[KEY_SECRET_BYTES];   /* the new key */
+	const char *signer;           /* "commission" or "office" */
+	uint8_t sk[KEY_SECRET_BYTES]; /* the new key */
 	long resigned;
 };
 
@@ -37,10 +37,11 @@ static enum acd_status resign_all(struct txn *t, void *arg, struct acd_error *e)
 	struct rotation *r = arg;
 	const char *p[1] = {r->signer};
 	struct db_rows *rows;
-	enum acd_status st = db_query(t->c,
-	                              "SELECT id, document, revocation FROM approvals WHERE signer = "
-	                              "$1 AND document IS NOT NULL ORDER BY id",
-	                              p, 1, &rows, e);
+	enum acd_status st =
+	        db_query(t->c,
+	                 "SELECT id, document, revocation FROM approvals WHERE signer = "
+	                 "$1 AND document IS NOT NULL ORDER BY id",
+	                 p, 1, &rows, e);
 	if (st != ACD_OK)
 		return st;
 	for (int i = 0; st == ACD_OK && i < db_rows_count(rows); i++) {

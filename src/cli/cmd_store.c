@@ -51,9 +51,10 @@ static enum acd_status init_admin(struct txn *t, void *arg, struct acd_error *e)
 	j->already = db_rows_count(r) > 0;
 	db_rows_free(r);
 	if (j->already)
-		return acd_fail(e, ACD_EINPUT,
-		                "the store is already initialised (it has an admin); add users with "
-		                "`acd user add`");
+		return acd_fail(
+		        e, ACD_EINPUT,
+		        "the store is already initialised (it has an admin); add users with "
+		        "`acd user add`");
 	struct new_user u = {.role = ROLE_ADMIN, .org = "acd-admin", .name = "administrator"};
 	return identity_add_user(t, j->keys, &u, NULL, j->token, j->user, e);
 }
@@ -76,8 +77,8 @@ int cmd_init(int argc, char **argv)
 		fprintf(stderr, "acd: init: %s\n", e.msg);
 		return 2;
 	}
-	return cli_print_json(json_pack("{s:s, s:s, s:s}", "admin_token", j.token, "user", j.user,
-	                                "keys", dir));
+	return cli_print_json(
+	        json_pack("{s:s, s:s, s:s}", "admin_token", j.token, "user", j.user, "keys", dir));
 }
 
 struct user_job {
@@ -95,40 +96,61 @@ static enum acd_status add_user(struct txn *t, void *arg, struct acd_error *e)
 
 int cmd_user_add(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"role", required_argument, NULL, 'r'},       {"org", required_argument, NULL, 'o'},
-	        {"name", required_argument, NULL, 'n'},       {"sector", required_argument, NULL, 's'},
-	        {"consent-at", required_argument, NULL, 'c'}, {"clearance", required_argument, NULL, 'l'},
-	        {"handler", no_argument, NULL, 'H'},          {"anonymous-reader", no_argument, NULL, 'A'},
-	        {0}};
+	static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+	                                     {"org", required_argument, NULL, 'o'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"sector", required_argument, NULL, 's'},
+	                                     {"consent-at", required_argument, NULL, 'c'},
+	                                     {"clearance", required_argument, NULL, 'l'},
+	                                     {"handler", no_argument, NULL, 'H'},
+	                                     {"anonymous-reader", no_argument, NULL, 'A'},
+	                                     {0}};
 	struct user_job j = {0};
 	const char *role = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': role = optarg; break;
-		case 'o': j.u.org = optarg; break;
-		case 'n': j.u.name = optarg; break;
-		case 's': j.u.sector = optarg; break;
-		case 'l': j.u.clearance = optarg; break;
-		case 'H': j.u.handler = true; break;
-		case 'A': j.u.anonymous_reader = true; break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'o':
+			j.u.org = optarg;
+			break;
+		case 'n':
+			j.u.name = optarg;
+			break;
+		case 's':
+			j.u.sector = optarg;
+			break;
+		case 'l':
+			j.u.clearance = optarg;
+			break;
+		case 'H':
+			j.u.handler = true;
+			break;
+		case 'A':
+			j.u.anonymous_reader = true;
+			break;
 		case 'c':
 			j.u.has_consent = true;
 			if (!time_parse(optarg, &j.u.consent_at)) {
-				fprintf(stderr, "acd: user add: --consent-at: '%s' is not an RFC 3339 time\n",
+				fprintf(stderr,
+				        "acd: user add: --consent-at: '%s' is not an RFC 3339 "
+				        "time\n",
 				        optarg);
 				return 2;
 			}
 			break;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (!role || !j.u.org || !j.u.name || optind != argc) {
-		fprintf(stderr, "usage: acd user add --role ROLE --org ORG --name NAME [--sector ID]\n"
-		                "       [--consent-at TIME] [--clearance LEVEL] [--handler]\n"
-		                "       [--anonymous-reader]\n");
+		fprintf(stderr,
+		        "usage: acd user add --role ROLE --org ORG --name NAME [--sector ID]\n"
+		        "       [--consent-at TIME] [--clearance LEVEL] [--handler]\n"
+		        "       [--anonymous-reader]\n");
 		return 2;
 	}
 	if (!role_parse(role, &j.u.role)) {
@@ -178,14 +200,22 @@ int cmd_sensor_add(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'i': j.id = optarg; break;
-		case 'f': j.facility = optarg; break;
-		case 'k': j.public_key = optarg; break;
-		default: return 2;
+		case 'i':
+			j.id = optarg;
+			break;
+		case 'f':
+			j.facility = optarg;
+			break;
+		case 'k':
+			j.public_key = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!j.id || !j.facility || !j.public_key || optind != argc) {
-		fprintf(stderr, "usage: acd sensor add --id ID --facility NAME --public-key BASE64\n");
+		fprintf(stderr,
+		        "usage: acd sensor add --id ID --facility NAME --public-key BASE64\n");
 		return 2;
 	}
 	struct db *db;

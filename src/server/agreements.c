@@ -325,7 +325,8 @@ int api_agreement_list(struct request *rq, struct reply *rp)
 		    (!status || strcmp(status, agreement_status(r, i, now)) == 0))
 			json_array_append_new(items, agreement_json(rq->c, r, i));
 	db_rows_free(r);
-	if (api_audit_read(rq, "agreement.list", NULL, request_query(rq, "purpose"), NULL, &e) != ACD_OK) {
+	if (api_audit_read(rq, "agreement.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
+	    ACD_OK) {
 		json_decref(items);
 		return api_store_error(rp, &e);
 	}
@@ -338,8 +339,8 @@ int api_agreement_get(struct request *rq, struct reply *rp)
 	if (!r)
 		return rp->status;
 	struct acd_error e = {0};
-	if (api_audit_read(rq, "agreement.read", rq->params[0], request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
+	if (api_audit_read(rq, "agreement.read", rq->params[0], request_query(rq, "purpose"), NULL,
+	                   &e) != ACD_OK) {
 		db_rows_free(r);
 		return api_store_error(rp, &e);
 	}
@@ -521,8 +522,8 @@ int api_consent_list(struct request *rq, struct reply *rp)
 	for (int i = 0; i < db_rows_count(r); i++)
 		json_array_append_new(items, consent_json(r, i));
 	db_rows_free(r);
-	if (api_audit_read(rq, "consent.list", rq->params[0], request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
+	if (api_audit_read(rq, "consent.list", rq->params[0], request_query(rq, "purpose"), NULL,
+	                   &e) != ACD_OK) {
 		json_decref(items);
 		return api_store_error(rp, &e);
 	}

@@ -40,8 +40,8 @@ bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg)
 			field[n] = '\0';
 		}
 		reply_error(rp, st == ACD_ECONFLICT ? 409 : 400,
-		            st == ACD_ECONFLICT ? "conflict" : "invalid", field[0] ? field : NULL, "%s",
-		            e.msg);
+		            st == ACD_ECONFLICT ? "conflict" : "invalid", field[0] ? field : NULL,
+		            "%s", e.msg);
 	} else if (st == ACD_ENOTFOUND) {
 		reply_error(rp, 404, "not_found", NULL, "no such resource");
 	} else {

@@ -226,7 +226,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		p->limit = strcmp(url, "/api/v1/ingest") == 0 ? INGEST_BODY_LIMIT : HTTP_BODY_LIMIT;
 		*req_cls = p;
 		/* A body declared over the limit is refused before a byte of it is read. */
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > p->limit) {
 			struct reply rp = {0};
 			reply_error(&rp, 413, "payload_too_large", NULL,
@@ -250,8 +251,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct reply rp = {.status = 500};
 	int ri = -1;
 	if (p->too_big) {
-		reply_error(&rp, 413, "payload_too_large", NULL, "the body is over the limit of %zu bytes",
-		            p->limit);
+		reply_error(&rp, 413, "payload_too_large", NULL,
+		            "the body is over the limit of %zu bytes", p->limit);
 	} else {
 		rq.c = db_acquire(srv->db);
 		dispatch(&rq, &rp, &ri);
@@ -302,8 +303,7 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 }
 
 /* Loads the TLS certificate and key (PEM) into d; false with e set when unreadable. */
-static bool load_tls(struct http_daemon *d, const char *cert, const char *key,
-                     struct acd_error *e)
+static bool load_tls(struct http_daemon *d, const char *cert, const char *key, struct acd_error *e)
 {
 	size_t len;
 	if (file_read_all(cert, 1 << 20, &d->cert, &len, e) != ACD_OK)
@@ -345,19 +345,18 @@ struct http_daemon *http_start(struct server *srv, const char *listen, const cha
 	if (tls_cert)
 		flags |= MHD_USE_TLS;
 	/* With TLS off, the two HTTPS options are given NULL and ignored. */
-	d->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
-	                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-	                          MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-	                          (unsigned)HTTP_MAX_CONNECTIONS,
-	                          tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-	                          (const char *)d->cert, MHD_OPTION_HTTPS_MEM_KEY,
-	                          (const char *)d->key, MHD_OPTION_END);
+	d->mhd = MHD_start_daemon(
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+	        tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, (const char *)d->cert,
+	        MHD_OPTION_HTTPS_MEM_KEY, (const char *)d->key, MHD_OPTION_END);
 	if (!d->mhd) {
 		free(d->cert);
 		free(d->key);
 		free(d);
-		acd_fail(e, ACD_EINPUT, "--listen %s: cannot serve there (address in use%s?)", listen,
-		         tls_cert ? ", or a bad certificate or key" : "");
+		acd_fail(e, ACD_EINPUT, "--listen %s: cannot serve there (address in use%s?)",
+		         listen, tls_cert ? ", or a bad certificate or key" : "");
 		return NULL;
 	}
 	return d;

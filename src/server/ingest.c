@@ -90,19 +90,22 @@ static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
 	size_t i;
 	json_t *rec;
 	char why[300], field[32];
-	json_array_foreach(b->records, i, rec) {
+	json_array_foreach(b->records, i, rec)
+	{
 		snprintf(field, sizeof field, "records[%zu]", i);
 		if (!record_well_formed(rec, why, sizeof why)) {
 			reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
 			return false;
 		}
 		if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
-			            json_string_value(json_object_get(rec, "sensor")), b->sensor);
+			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
+			            field, json_string_value(json_object_get(rec, "sensor")),
+			            b->sensor);
 			return false;
 		}
-		const struct batch_approval *ba = batch_approval(
-		        rq, b, json_string_value(json_object_get(rec, "approval")), why, sizeof why);
+		const struct batch_approval *ba =
+		        batch_approval(rq, b, json_string_value(json_object_get(rec, "approval")),
+		                       why, sizeof why);
 		if (!ba || !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why,
 		                          sizeof why)) {
 			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
@@ -118,7 +121,8 @@ static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 	size_t i;
 	json_t *s;
 	char why[300], field[32];
-	json_array_foreach(b->stats, i, s) {
+	json_array_foreach(b->stats, i, s)
+	{
 		snprintf(field, sizeof field, "stats[%zu]", i);
 		acd_time from, to;
 		const char *type = json_string_value(json_object_get(s, "type"));
@@ -128,13 +132,15 @@ static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 		    !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &from) ||
 		    !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &to) ||
 		    !(json_is_null(ap) || json_is_string(ap))) {
-			reply_error(rp, 400, "invalid", field,
-			            "%s: a Contract 4 stats line (type, sensor, approval, from, to)", field);
+			reply_error(
+			        rp, 400, "invalid", field,
+			        "%s: a Contract 4 stats line (type, sensor, approval, from, to)",
+			        field);
 			return false;
 		}
 		if (strcmp(sensor, b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
-			            sensor, b->sensor);
+			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
+			            field, sensor, b->sensor);
 			return false;
 		}
 		if (json_is_string(ap) &&
@@ -182,12 +188,13 @@ static enum acd_status insert_record(struct txn *t, const struct batch *b, json_
 	                     SELECTED_LABEL,
 	                     now,
 	                     doc};
-	enum acd_status st = db_exec(t->c,
-	                             "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
-	                             "last_at, direction, proto, src, dst, packets, bytes, label, "
-	                             "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	                             "$10, $11, $12, $13, $14, $15, $16)",
-	                             p, 16, NULL, e);
+	enum acd_status st =
+	        db_exec(t->c,
+	                "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
+	                "last_at, direction, proto, src, dst, packets, bytes, label, "
+	                "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	                "$10, $11, $12, $13, $14, $15, $16)",
+	                p, 16, NULL, e);
 	free(doc);
 	return st;
 }
@@ -203,12 +210,13 @@ static enum acd_status insert_stats(struct txn *t, const struct batch *b, json_t
 	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)from);
 	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)to);
 	char *doc = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *p[7] = {b->id, ns, b->sensor,
-	                    json_string_value(json_object_get(s, "approval")), fs, ts, doc};
-	enum acd_status st = db_exec(t->c,
-	                             "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
-	                             "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	                             p, 7, NULL, e);
+	const char *p[7] = {b->id, ns, b->sensor, json_string_value(json_object_get(s, "approval")),
+	                    fs,    ts, doc};
+	enum acd_status st =
+	        db_exec(t->c,
+	                "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
+	                "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	                p, 7, NULL, e);
 	free(doc);
 	return st;
 }
@@ -222,10 +230,11 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 	snprintf(nr, sizeof nr, "%zu", nrec);
 	snprintf(ns, sizeof ns, "%zu", nstat);
 	const char *p[5] = {b->id, b->sensor, now, nr, ns};
-	enum acd_status st = db_exec(t->c,
-	                             "INSERT INTO ingest_batches (id, sensor, received_at, records, "
-	                             "stats) VALUES ($1, $2, $3, $4, $5)",
-	                             p, 5, NULL, e);
+	enum acd_status st =
+	        db_exec(t->c,
+	                "INSERT INTO ingest_batches (id, sensor, received_at, records, "
+	                "stats) VALUES ($1, $2, $3, $4, $5)",
+	                p, 5, NULL, e);
 	if (st != ACD_OK) {
 		/* The same batch in the same group, or from another acdd: stored once already. */
 		b->duplicate = db_error_is_conflict(t->c);
@@ -233,39 +242,44 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 	}
 	/* Take nrec sequence numbers at once: one counter update a batch, not a record. */
 	const char *cp[1] = {nr};
-	st = db_exec(t->c, "UPDATE counters SET value = value + CAST($1 AS BIGINT) WHERE name = 'record'",
+	st = db_exec(t->c,
+	             "UPDATE counters SET value = value + CAST($1 AS BIGINT) WHERE name = 'record'",
 	             cp, 1, NULL, e);
 	struct db_rows *r;
 	if (st == ACD_OK)
-		st = db_query(t->c, "SELECT value FROM counters WHERE name = 'record'", NULL, 0, &r, e);
+		st = db_query(t->c, "SELECT value FROM counters WHERE name = 'record'", NULL, 0, &r,
+		              e);
 	if (st != ACD_OK)
 		return st;
 	long long last = strtoll(db_rows_get(r, 0, 0), NULL, 10);
 	db_rows_free(r);
 	size_t i;
 	json_t *v;
-	json_array_foreach(b->records, i, v) {
+	json_array_foreach(b->records, i, v)
+	{
 		st = insert_record(t, b, v, last - (long long)nrec + 1 + (long long)i, now, e);
 		/* The same record id under the same approval in another batch: the sensor was run
 		 * twice over the same input under one sensor id. Storing it again would double it;
 		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
 		if (st != ACD_OK && db_error_is_conflict(t->c))
-			return acd_fail(e, ACD_ECONFLICT,
-			                "records[%zu]: record %s of %s is already stored from another "
-			                "batch (the same input sent twice under one sensor id?)",
-			                i, json_string_value(json_object_get(v, "id")),
-			                json_string_value(json_object_get(v, "approval")));
+			return acd_fail(
+			        e, ACD_ECONFLICT,
+			        "records[%zu]: record %s of %s is already stored from another "
+			        "batch (the same input sent twice under one sensor id?)",
+			        i, json_string_value(json_object_get(v, "id")),
+			        json_string_value(json_object_get(v, "approval")));
 		if (st != ACD_OK)
 			return st;
 	}
-	json_array_foreach(b->stats, i, v) {
+	json_array_foreach(b->stats, i, v)
+	{
 		st = insert_stats(t, b, v, i, e);
 		if (st != ACD_OK)
 			return st;
 	}
 	char detail[160];
-	snprintf(detail, sizeof detail, "{\"sensor\":\"%s\",\"records\":%zu,\"stats\":%zu}", b->sensor,
-	         nrec, nstat);
+	snprintf(detail, sizeof detail, "{\"sensor\":\"%s\",\"records\":%zu,\"stats\":%zu}",
+	         b->sensor, nrec, nstat);
 	struct audit_entry a = {b->sensor, "sensor", "ingest.batch", b->id, NULL, detail};
 	return txn_audit(t, &a, e);
 }
@@ -298,7 +312,8 @@ static bool read_batch(json_t *body, struct batch *b, struct reply *rp)
 	json_t *v;
 	json_object_foreach(body, key, v) if (strcmp(key, "batch") && strcmp(key, "sensor") &&
 	                                      strcmp(key, "sent_at") && strcmp(key, "records") &&
-	                                      strcmp(key, "stats")) {
+	                                      strcmp(key, "stats"))
+	{
 		reply_error(rp, 400, "invalid", key, "%s: not a field of a batch", key);
 		return false;
 	}
@@ -306,8 +321,8 @@ static bool read_batch(json_t *body, struct batch *b, struct reply *rp)
 	b->records = json_object_get(body, "records");
 	b->stats = json_object_get(body, "stats");
 	size_t sl = strlen(b->sensor);
-	if (!b->id || strlen(b->id) > 128 || strncmp(b->id, b->sensor, sl) != 0 || b->id[sl] != ':' ||
-	    !b->id[sl + 1])
+	if (!b->id || strlen(b->id) > 128 || strncmp(b->id, b->sensor, sl) != 0 ||
+	    b->id[sl] != ':' || !b->id[sl + 1])
 		return reply_error(rp, 400, "invalid", "batch",
 		                   "batch: \"SENSOR:UNIQUE\" of at most 128 bytes"),
 		       false;
@@ -317,7 +332,8 @@ static bool read_batch(json_t *body, struct batch *b, struct reply *rp)
 		                   "sensor: must equal X-ACD-Sensor (%s)", b->sensor),
 		       false;
 	if (!json_is_array(b->records) || !json_is_array(b->stats))
-		return reply_error(rp, 400, "invalid", json_is_array(b->records) ? "stats" : "records",
+		return reply_error(rp, 400, "invalid",
+		                   json_is_array(b->records) ? "stats" : "records",
 		                   "records and stats: arrays (possibly empty)"),
 		       false;
 	return true;
@@ -339,9 +355,10 @@ int api_ingest(struct request *rq, struct reply *rp)
 {
 	struct batch b = {.sensor = http_header(rq, "X-ACD-Sensor")};
 	if (!rq->srv->prefixes)
-		return reply_error(rp, 503, "no_prefix_table", NULL,
-		                   "acdd checks records against its own prefix table: start it with "
-		                   "--prefixes FILE");
+		return reply_error(
+		        rp, 503, "no_prefix_table", NULL,
+		        "acdd checks records against its own prefix table: start it with "
+		        "--prefixes FILE");
 	if (!authenticate_sensor(rq, rp, b.sensor, b.facility))
 		return rp->status;
 	json_t *body = request_json(rq, rp);
@@ -356,11 +373,13 @@ int api_ingest(struct request *rq, struct reply *rp)
 			if (st == ACD_ECONFLICT)
 				reply_error(rp, 409, "conflict", NULL, "%s", e.msg);
 			else if (st == ACD_OK || b.duplicate)
-				reply_json(rp, 200,
-				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id, "duplicate",
-				                     b.duplicate, "records",
-				                     b.duplicate ? 0 : (int)json_array_size(b.records), "stats",
-				                     b.duplicate ? 0 : (int)json_array_size(b.stats)));
+				reply_json(
+				        rp, 200,
+				        json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id,
+				                  "duplicate", b.duplicate, "records",
+				                  b.duplicate ? 0 : (int)json_array_size(b.records),
+				                  "stats",
+				                  b.duplicate ? 0 : (int)json_array_size(b.stats)));
 			else
 				api_store_error(rp, &e);
 		}

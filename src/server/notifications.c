@@ -295,7 +295,7 @@ int api_notification_create(struct request *rq, struct reply *rp)
 	else if (json_object_get(body, "reason"))
 		reply_error(rp, 400, "invalid", "reason", "reason: only a change carries a reason");
 	else if (api_check_filer(rq, rp, json_string_value(json_object_get(body, "operator")),
-	                     sector) == 0) {
+	                         sector) == 0) {
 		w.op = json_string_value(json_object_get(body, "operator"));
 		w.sector = sector;
 		if (api_write(rq, rp, insert_notification, &w)) {

@@ -11,23 +11,37 @@
 #include "api.h"
 #include "report_form.h"
 
-#define REPORT_COLUMNS                                                                           \
+#define REPORT_COLUMNS                                                                             \
 	"id, operator, sector, filed_by, filed_by_org, tlp, urgency, event_type, anonymous, "      \
 	"next_steps, discovered_at, created_at, last_at, reports, doc"
-enum { C_ID, C_OPERATOR, C_SECTOR, C_FILED_BY, C_FILED_BY_ORG, C_TLP, C_URGENCY, C_EVENT,
-       C_ANON, C_NEXT, C_DISCOVERED, C_CREATED, C_LAST, C_REPORTS, C_DOC };
+enum {
+	C_ID,
+	C_OPERATOR,
+	C_SECTOR,
+	C_FILED_BY,
+	C_FILED_BY_ORG,
+	C_TLP,
+	C_URGENCY,
+	C_EVENT,
+	C_ANON,
+	C_NEXT,
+	C_DISCOVERED,
+	C_CREATED,
+	C_LAST,
+	C_REPORTS,
+	C_DOC
+};
 
 /* Roles that read no report content at all (they see what products give them). */
-#define ROLES_NO_REPORTS                                                                         \
-	(ROLE_BIT(ROLE_COMMISSION) | ROLE_BIT(ROLE_VENDOR) | ROLE_BIT(ROLE_FOREIGN_PARTNER) |       \
+#define ROLES_NO_REPORTS                                                                           \
+	(ROLE_BIT(ROLE_COMMISSION) | ROLE_BIT(ROLE_VENDOR) | ROLE_BIT(ROLE_FOREIGN_PARTNER) |      \
 	 ROLE_BIT(ROLE_MEASURES_OFFICER) | ROLE_BIT(ROLE_ADMIN))
 
 /* Who reads a report (issue: TLP:RED — the reporting org, NCO analysts, the sector's
  * ministry; AMBER+STRICT and AMBER — also operators of the same sector; GREEN — also every
  * operator, ministry and council member; CLEAR — every authenticated user but the roles that
  * read no reports). */
-static bool report_visible(struct db_conn *c, const struct principal *p, struct db_rows *r,
-                           int i)
+static bool report_visible(struct db_conn *c, const struct principal *p, struct db_rows *r, int i)
 {
 	if (ROLE_BIT(p->role) & ROLES_NO_REPORTS)
 		return false;
@@ -67,20 +81,23 @@ static json_t *report_json(const struct principal *p, struct db_rows *r, int i, 
 	bool who = sees_reporter(p, r, i);
 	json_object_set_new(doc, "id", json_string(db_rows_get(r, i, C_ID)));
 	json_object_set_new(doc, "tlp", json_string(db_rows_get(r, i, C_TLP)));
-	json_object_set_new(doc, "operator", who ? json_string(db_rows_get(r, i, C_OPERATOR))
-	                                         : json_null());
-	json_object_set_new(doc, "filed_by", who ? json_string(db_rows_get(r, i, C_FILED_BY))
-	                                         : json_null());
-	json_object_set_new(doc, "anonymous", json_boolean(strcmp(db_rows_get(r, i, C_ANON), "1") == 0));
+	json_object_set_new(doc, "operator",
+	                    who ? json_string(db_rows_get(r, i, C_OPERATOR)) : json_null());
+	json_object_set_new(doc, "filed_by",
+	                    who ? json_string(db_rows_get(r, i, C_FILED_BY)) : json_null());
+	json_object_set_new(doc, "anonymous",
+	                    json_boolean(strcmp(db_rows_get(r, i, C_ANON), "1") == 0));
 	json_object_set_new(doc, "reported_at", api_time_json(db_rows_get(r, i, C_CREATED)));
 	json_object_set_new(doc, "updated_at", api_time_json(db_rows_get(r, i, C_LAST)));
-	json_object_set_new(doc, "reports", json_integer(strtoll(db_rows_get(r, i, C_REPORTS), NULL, 10)));
+	json_object_set_new(doc, "reports",
+	                    json_integer(strtoll(db_rows_get(r, i, C_REPORTS), NULL, 10)));
 	if (!full) {
 		/* A listing carries the header fields, not the narrative. */
 		json_t *head = json_object();
-		static const char *const keep[] = {"id", "tlp", "operator", "sector", "urgency",
-		                                   "event_type", "anonymous", "reported_at",
-		                                   "updated_at", "reports", "next_steps", NULL};
+		static const char *const keep[] = {"id",        "tlp",         "operator",
+		                                   "sector",    "urgency",     "event_type",
+		                                   "anonymous", "reported_at", "updated_at",
+		                                   "reports",   "next_steps",  NULL};
 		for (int k = 0; keep[k]; k++)
 			if (json_object_get(doc, keep[k]))
 				json_object_set(head, keep[k], json_object_get(doc, keep[k]));
@@ -101,7 +118,7 @@ static enum acd_status load_report(struct db_conn *c, const char *id, struct db_
 struct new_report {
 	const struct principal *who;
 	json_t *body;
-	const char *operator, *sector;
+	const char *operator, * sector;
 	char id[32];
 };
 
@@ -135,24 +152,26 @@ static enum acd_status insert_report(struct txn *t, void *arg, struct acd_error 
 	                     has_disc ? disc : NULL,
 	                     at,
 	                     doc};
-	st = db_exec(t->c,
-	             "INSERT INTO reports (id, num, operator, sector, filed_by, filed_by_org, tlp, "
-	             "urgency, event_type, anonymous, next_steps, discovered_at, created_at, last_at, "
-	             "reports, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-	             "$13, 1, $14)",
-	             p, 14, NULL, e);
+	st = db_exec(
+	        t->c,
+	        "INSERT INTO reports (id, num, operator, sector, filed_by, filed_by_org, tlp, "
+	        "urgency, event_type, anonymous, next_steps, discovered_at, created_at, last_at, "
+	        "reports, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+	        "$13, 1, $14)",
+	        p, 14, NULL, e);
 	if (st == ACD_OK) {
 		const char *v[5] = {nr->id, "1", at, nr->who->user, doc};
 		st = db_exec(t->c,
-		             "INSERT INTO report_versions (report, n, at, by_user, body) VALUES ($1, $2, "
+		             "INSERT INTO report_versions (report, n, at, by_user, body) VALUES "
+		             "($1, $2, "
 		             "$3, $4, $5)",
 		             v, 5, NULL, e);
 	}
 	free(doc);
 	if (st != ACD_OK)
 		return st;
-	struct audit_entry a = {nr->who->user, role_name(nr->who->role), "report.create", nr->id,
-	                        NULL, NULL};
+	struct audit_entry a = {
+	        nr->who->user, role_name(nr->who->role), "report.create", nr->id, NULL, NULL};
 	return txn_audit(t, &a, e);
 }
 
@@ -179,8 +198,9 @@ int api_report_create(struct request *rq, struct reply *rp)
 		json_decref(body);
 		return rp->status;
 	}
-	struct new_report nr = {.who = &rq->who, .body = body,
-	                        .operator = json_string_value(json_object_get(body, "operator")),
+	struct new_report nr = {.who = &rq->who,
+	                        .body = body,
+	                        .operator= json_string_value(json_object_get(body, "operator")),
 	                        .sector = json_string_value(json_object_get(body, "sector"))};
 	if (check_filer(rq, rp, nr.operator, nr.sector, op_sector) != 0) {
 		json_decref(body);
@@ -191,8 +211,8 @@ int api_report_create(struct request *rq, struct reply *rp)
 		api_sector_ministry(rq->c, nr.sector, ministry);
 		reply_json(rp, 201,
 		           json_pack("{s:s, s:i, s:s, s:[s,s]}", "id", nr.id, "reports", 1, "tlp",
-		                     json_string_value(json_object_get(body, "tlp")), "delivered_to",
-		                     ministry, "nco"));
+		                     json_string_value(json_object_get(body, "tlp")),
+		                     "delivered_to", ministry, "nco"));
 	}
 	json_decref(body);
 	return rp->status;
@@ -234,7 +254,8 @@ int api_report_get(struct request *rq, struct reply *rp)
 		for (int i = 0; i < db_rows_count(r); i++) {
 			char vid[48];
 			const char *n = db_rows_get(r, i, 0);
-			snprintf(vid, sizeof vid, strcmp(n, "1") == 0 ? "%s" : "%s-%s", rq->params[0], n);
+			snprintf(vid, sizeof vid, strcmp(n, "1") == 0 ? "%s" : "%s-%s",
+			         rq->params[0], n);
 			json_array_append_new(hist, json_pack("{s:s, s:o}", "id", vid, "at",
 			                                      api_time_json(db_rows_get(r, i, 1))));
 		}
@@ -260,7 +281,8 @@ int api_report_list(struct request *rq, struct reply *rp)
 	if (limit < 1 || limit > 1000)
 		return reply_error(rp, 400, "invalid", "limit", "limit: 1-1000");
 	if (tlp && tlp_rank(tlp) < 0)
-		return reply_error(rp, 400, "invalid", "tlp", "tlp: red, amber+strict, amber, green or clear");
+		return reply_error(rp, 400, "invalid", "tlp",
+		                   "tlp: red, amber+strict, amber, green or clear");
 	char after_num[24] = "0";
 	if (after && sscanf(after, "R%23[0-9]", after_num) != 1)
 		return reply_error(rp, 400, "invalid", "after", "after: a report id such as R12");
@@ -288,7 +310,8 @@ int api_report_list(struct request *rq, struct reply *rp)
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
 	                        (long)json_array_size(items) == limit ? last : NULL);
 	db_rows_free(r);
-	if (api_audit_read(rq, "report.list", NULL, request_query(rq, "purpose"), NULL, &e) != ACD_OK) {
+	if (api_audit_read(rq, "report.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
+	    ACD_OK) {
 		json_decref(out);
 		return api_store_error(rp, &e);
 	}
@@ -340,7 +363,8 @@ static enum acd_status insert_followup(struct txn *t, void *arg, struct acd_erro
 	if (st == ACD_OK) {
 		const char *v[5] = {f->id, ns, at, f->who->user, body};
 		st = db_exec(t->c,
-		             "INSERT INTO report_versions (report, n, at, by_user, body) VALUES ($1, $2, "
+		             "INSERT INTO report_versions (report, n, at, by_user, body) VALUES "
+		             "($1, $2, "
 		             "$3, $4, $5)",
 		             v, 5, NULL, e);
 	}
@@ -349,8 +373,8 @@ static enum acd_status insert_followup(struct txn *t, void *arg, struct acd_erro
 	free(body);
 	if (st != ACD_OK)
 		return st;
-	struct audit_entry a = {f->who->user, role_name(f->who->role), "report.followup",
-	                        f->new_id, NULL, NULL};
+	struct audit_entry a = {
+	        f->who->user, role_name(f->who->role), "report.followup", f->new_id, NULL, NULL};
 	return txn_audit(t, &a, e);
 }
 
@@ -388,20 +412,23 @@ int api_report_followup(struct request *rq, struct reply *rp)
 	else if (json_object_size(body) == 0)
 		reply_error(rp, 400, "invalid", NULL, "a follow-up carries at least one field");
 	else if (tlp && tlp_rank(tlp) > old_rank)
-		reply_error(rp, 400, "invalid", "tlp",
-		            "tlp: a follow-up may only narrow the sharing scope; widening needs the "
-		            "reporter's consent (POST /api/v1/reports/%s/scope)",
-		            rq->params[0]);
+		reply_error(
+		        rp, 400, "invalid", "tlp",
+		        "tlp: a follow-up may only narrow the sharing scope; widening needs the "
+		        "reporter's consent (POST /api/v1/reports/%s/scope)",
+		        rq->params[0]);
 	else if ((bop && strcmp(bop, op) != 0) || (bsec && strcmp(bsec, sector) != 0))
 		reply_error(rp, 400, "invalid", bop && strcmp(bop, op) ? "operator" : "sector",
 		            "%s: a follow-up cannot move a report to another operator or sector",
 		            bop && strcmp(bop, op) ? "operator" : "sector");
 	else if (json_object_get(body, "anonymous"))
-		reply_error(rp, 400, "invalid", "anonymous", "anonymous: fixed by the first report");
+		reply_error(rp, 400, "invalid", "anonymous",
+		            "anonymous: fixed by the first report");
 	else {
 		struct followup f = {.who = &rq->who, .id = rq->params[0], .body = body};
 		if (api_write(rq, rp, insert_followup, &f))
-			reply_json(rp, 201, json_pack("{s:s, s:s}", "id", f.new_id, "report", f.id));
+			reply_json(rp, 201,
+			           json_pack("{s:s, s:s}", "id", f.new_id, "report", f.id));
 	}
 	json_decref(body);
 	return rp->status;
@@ -419,7 +446,8 @@ static enum acd_status change_scope(struct txn *t, void *arg, struct acd_error *
 	char at[24];
 	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
 	const char *p[2] = {s->id, s->to};
-	enum acd_status st = db_exec(t->c, "UPDATE reports SET tlp = $2 WHERE id = $1", p, 2, NULL, e);
+	enum acd_status st =
+	        db_exec(t->c, "UPDATE reports SET tlp = $2 WHERE id = $1", p, 2, NULL, e);
 	/* The stored document keeps the current TLP too, so follow-ups merge onto it. */
 	if (st == ACD_OK) {
 		struct db_rows *r;
@@ -436,20 +464,24 @@ static enum acd_status change_scope(struct txn *t, void *arg, struct acd_error *
 		json_decref(doc);
 	}
 	if (st == ACD_OK) {
-		const char *v[7] = {s->id, at, s->who->user, s->from, s->to, s->consent ? "1" : "0",
-		                    s->reason};
-		st = db_exec(t->c,
-		             "INSERT INTO report_scope_changes (report, at, by_user, from_tlp, to_tlp, "
-		             "consent, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		             v, 7, NULL, e);
+		const char *v[7] = {
+		        s->id, at, s->who->user, s->from, s->to, s->consent ? "1" : "0", s->reason};
+		st = db_exec(
+		        t->c,
+		        "INSERT INTO report_scope_changes (report, at, by_user, from_tlp, to_tlp, "
+		        "consent, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		        v, 7, NULL, e);
 	}
 	if (st != ACD_OK)
 		return st;
 	char detail[128];
 	snprintf(detail, sizeof detail, "{\"from\":\"%s\",\"to\":\"%s\",\"consent\":%s}", s->from,
 	         s->to, s->consent ? "true" : "false");
-	struct audit_entry a = {s->who->user, role_name(s->who->role),
-	                        s->consent ? "report.scope.widen" : "report.scope.narrow", s->id, NULL,
+	struct audit_entry a = {s->who->user,
+	                        role_name(s->who->role),
+	                        s->consent ? "report.scope.widen" : "report.scope.narrow",
+	                        s->id,
+	                        NULL,
 	                        detail};
 	return txn_audit(t, &a, e);
 }
@@ -478,21 +510,26 @@ int api_report_scope(struct request *rq, struct reply *rp)
 	json_object_foreach(body, key, v) if (strcmp(key, "tlp") && strcmp(key, "consent") &&
 	                                      strcmp(key, "reason")) unknown = key;
 	if (unknown)
-		reply_error(rp, 400, "invalid", unknown, "%s: not a field of a scope change", unknown);
+		reply_error(rp, 400, "invalid", unknown, "%s: not a field of a scope change",
+		            unknown);
 	else if (tlp_rank(to) < 0)
-		reply_error(rp, 400, "invalid", "tlp", "tlp: red, amber+strict, amber, green or clear");
+		reply_error(rp, 400, "invalid", "tlp",
+		            "tlp: red, amber+strict, amber, green or clear");
 	else if (consent && !json_is_boolean(consent))
 		reply_error(rp, 400, "invalid", "consent", "consent: true or false");
 	else if (tlp_rank(to) > tlp_rank(from) && !json_is_true(consent))
-		reply_error(rp, 400, "invalid", "consent",
-		            "consent: widening the sharing scope from %s to %s needs the reporter's "
-		            "recorded consent (\"consent\": true)",
-		            from, to);
+		reply_error(
+		        rp, 400, "invalid", "consent",
+		        "consent: widening the sharing scope from %s to %s needs the reporter's "
+		        "recorded consent (\"consent\": true)",
+		        from, to);
 	else {
-		struct scope_change s = {&rq->who, rq->params[0], from, to, reason,
-		                         tlp_rank(to) > tlp_rank(from)};
+		struct scope_change s = {&rq->who, rq->params[0], from,
+		                         to,       reason,        tlp_rank(to) > tlp_rank(from)};
 		if (api_write(rq, rp, change_scope, &s))
-			reply_json(rp, 200, json_pack("{s:s, s:s, s:s}", "id", s.id, "tlp", to, "from", from));
+			reply_json(
+			        rp, 200,
+			        json_pack("{s:s, s:s, s:s}", "id", s.id, "tlp", to, "from", from));
 	}
 	json_decref(body);
 	return rp->status;

@@ -5,13 +5,13 @@
  */
 #include "api.h"
 
-#define R(x)       ROLE_BIT(ROLE_##x)
-#define PUBLIC     0u
-#define REPORTERS  (R(OPERATOR) | R(MINISTRY))
-#define OVERSEERS  (R(MINISTRY) | R(ANALYST))
+#define R(x)      ROLE_BIT(ROLE_##x)
+#define PUBLIC    0u
+#define REPORTERS (R(OPERATOR) | R(MINISTRY))
+#define OVERSEERS (R(MINISTRY) | R(ANALYST))
 /* Who may read report content at all (TLP then decides which reports); the commission,
  * vendors, foreign partners, measures officers and admins see what products give them. */
-#define REPORT_READERS                                                                           \
+#define REPORT_READERS                                                                             \
 	(R(OPERATOR) | R(MINISTRY) | R(ANALYST) | R(COUNCIL_MEMBER) | R(COUNCIL_FRIEND))
 #define AGREEMENT_READERS (R(OPERATOR) | R(ANALYST) | R(COMMISSION))
 
@@ -48,15 +48,12 @@ const struct route routes[] = {
          "List approvals (filters: state, kind)", NULL},
         {"GET", "/api/v1/approvals/{id}", api_approval_get, R(ANALYST) | R(COMMISSION),
          "One approval with its whole history", NULL},
-        {"POST", "/api/v1/approvals/{id}/decision", api_approval_decide,
-         R(COMMISSION) | R(ANALYST),
+        {"POST", "/api/v1/approvals/{id}/decision", api_approval_decide, R(COMMISSION) | R(ANALYST),
          "Approve, reject or ask for a revision (commission; the office for agreement kind)",
          "Decision"},
         {"GET", "/api/v1/approvals/{id}/document", api_approval_document,
-         R(ANALYST) | R(COMMISSION) | R(ADMIN), "The signed Contract 2 document {json, sig}",
-         NULL},
-        {"POST", "/api/v1/approvals/{id}/revoke", api_approval_revoke,
-         R(COMMISSION) | R(ANALYST),
+         R(ANALYST) | R(COMMISSION) | R(ADMIN), "The signed Contract 2 document {json, sig}", NULL},
+        {"POST", "/api/v1/approvals/{id}/revoke", api_approval_revoke, R(COMMISSION) | R(ANALYST),
          "Revoke: the signed REVOKE-<id> document {json, sig} (office for agreement kind)",
          "Revocation"},
         {"GET", "/api/v1/approvals/{id}/revocation", api_approval_revocation,

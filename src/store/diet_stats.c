@@ -212,8 +212,7 @@ static enum acd_status count_measures(struct db_conn *c, acd_time from, acd_time
 	return ACD_OK;
 }
 
-enum acd_status diet_stats(struct db_conn *c, int year, json_t **out,
-                           struct acd_error *e)
+enum acd_status diet_stats(struct db_conn *c, int year, json_t **out, struct acd_error *e)
 {
 	if (year < 2000 || year > 2999)
 		return acd_fail(e, ACD_EINPUT, "year: a fiscal year 2000-2999");

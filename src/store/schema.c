@@ -208,22 +208,22 @@ static const char migration_4[] =
         " id TEXT NOT NULL PRIMARY KEY,"
         " kind TEXT NOT NULL CHECK (kind IN ('foreign-foreign', 'foreign-domestic', 'agreement')),"
         " facility TEXT NOT NULL,"
-        " selectors TEXT NOT NULL,"             /* JSON array, Contract 2 */
+        " selectors TEXT NOT NULL," /* JSON array, Contract 2 */
         " justification TEXT NOT NULL,"
         " valid_from BIGINT NOT NULL,"
         " valid_until BIGINT NOT NULL,"
-        " agreement_party TEXT NULL,"           /* JSON object, agreement kind only */
+        " agreement_party TEXT NULL," /* JSON object, agreement kind only */
         " state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'revise',"
         "  'revoked')),"
         " requested_by TEXT NOT NULL REFERENCES users (id),"
         " requested_at BIGINT NOT NULL,"
         " decided_by TEXT NULL REFERENCES users (id),"
         " decided_at BIGINT NULL,"
-        " document TEXT NULL,"                  /* the exact signed bytes */
+        " document TEXT NULL," /* the exact signed bytes */
         " sig TEXT NULL,"
         " signer TEXT NULL CHECK (signer IN ('commission', 'office')),"
         " revoked_at BIGINT NULL,"
-        " revocation TEXT NULL,"                /* the exact signed REVOKE bytes */
+        " revocation TEXT NULL," /* the exact signed REVOKE bytes */
         " revocation_sig TEXT NULL);\n"
         "CREATE INDEX approvals_state ON approvals (state, id);\n"
         "CREATE TABLE approval_events ("
@@ -253,7 +253,7 @@ static const char migration_5[] =
         " records INTEGER NOT NULL,"
         " stats INTEGER NOT NULL);\n"
         "CREATE TABLE records ("
-        " seq BIGINT NOT NULL PRIMARY KEY,"     /* arrival order: the read API's cursor */
+        " seq BIGINT NOT NULL PRIMARY KEY," /* arrival order: the read API's cursor */
         " id TEXT NOT NULL,"
         " approval TEXT NOT NULL REFERENCES approvals (id),"
         " sensor TEXT NOT NULL,"
@@ -266,9 +266,9 @@ static const char migration_5[] =
         " dst TEXT NOT NULL,"
         " packets BIGINT NOT NULL,"
         " bytes BIGINT NOT NULL,"
-        " label TEXT NOT NULL,"                 /* provenance: selected communications information */
+        " label TEXT NOT NULL," /* provenance: selected communications information */
         " stored_at BIGINT NOT NULL,"
-        " doc TEXT NOT NULL,"                   /* the Contract 4 record as the sensor sent it */
+        " doc TEXT NOT NULL," /* the Contract 4 record as the sensor sent it */
         " UNIQUE (id, approval));\n"
         "CREATE INDEX records_approval ON records (approval, seq);\n"
         "CREATE INDEX records_stored ON records (stored_at);\n"
@@ -314,20 +314,20 @@ static const char migration_6[] =
         " target_location TEXT NOT NULL CHECK (target_location IN ('domestic', 'abroad')),"
         " harm TEXT NOT NULL,"
         " urgency TEXT NOT NULL CHECK (urgency IN ('normal', 'urgent')),"
-        " actions TEXT NOT NULL,"               /* JSON array of the fixed action names */
+        " actions TEXT NOT NULL," /* JSON array of the fixed action names */
         " state TEXT NOT NULL CHECK (state IN ('open', 'requested', 'approved', 'rejected',"
         "  'executing', 'withdrawn', 'closed')),"
         " decided_by TEXT NULL REFERENCES users (id),"
         " decided_at BIGINT NULL,"
         " decision_reason TEXT NULL,"
-        " consulted_at BIGINT NULL,"            /* 外務大臣との事前協議 */
+        " consulted_at BIGINT NULL," /* 外務大臣との事前協議 */
         " consultation_ref TEXT NULL,"
         " first_executed_at BIGINT NULL,"
-        " notice_due BIGINT NULL,"              /* set when executed without prior approval */
+        " notice_due BIGINT NULL," /* set when executed without prior approval */
         " commission_notice_at BIGINT NULL,"
         " commission_notice_ref TEXT NULL,"
         " admin_notice_at BIGINT NULL,"
-        " admin_notice_reason TEXT NULL,"       /* why the administrator was not notified */
+        " admin_notice_reason TEXT NULL," /* why the administrator was not notified */
         " outcome TEXT NULL CHECK (outcome IN ('executed', 'rejected', 'withdrawn',"
         "  'closed-without-execution')),"
         " outcome_at BIGINT NULL,"
@@ -385,13 +385,7 @@ static const char migration_7[] =
         "CREATE INDEX exports_at ON exports (at);\n";
 
 const char *const schema_migrations[] = {
-        migration_1,
-        migration_2,
-        migration_3,
-        migration_4,
-        migration_5,
-        migration_6,
-        migration_7,
+        migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
