@@ -325,12 +325,8 @@ int api_agreement_list(struct request *rq, struct reply *rp)
 		    (!status || strcmp(status, agreement_status(r, i, now)) == 0))
 			json_array_append_new(items, agreement_json(rq->c, r, i));
 	db_rows_free(r);
-	if (api_audit_read(rq, "agreement.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
-		json_decref(items);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+	return api_reply_audited(rq, rp, json_pack("{s:o}", "items", items), "agreement.list", NULL,
+	                         request_query(rq, "purpose"), NULL);
 }
 
 int api_agreement_get(struct request *rq, struct reply *rp)

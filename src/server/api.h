@@ -97,6 +97,21 @@ int api_measure_close(struct request *rq, struct reply *rp);
 /* Records a read of protected data in the audit log, durably, before the data is sent. */
 enum acd_status api_audit_read(struct request *rq, const char *action, const char *object,
                                const char *purpose, const char *detail, struct acd_error *e);
+/* Replies 200 with `out` once the read is durably audited (api_audit_read); if it cannot
+ * be, `out` is dropped and the reply is 503: nothing protected leaves unaudited. */
+int api_reply_audited(struct request *rq, struct reply *rp, json_t *out, const char *action,
+                      const char *object, const char *purpose, const char *detail);
+/* A numbered history of a case (approval_events, measure_events): the table, the column naming
+ * the case and the free-text column are the caller's constants, never input. */
+struct history {
+	const char *table, *key, *text, *audit_prefix;
+	bool text_in_audit; /* the text is short structured detail, fit for the audit log */
+};
+/* Appends the case's next event (number, time, who, role, action, text) with its audit entry
+ * "PREFIX.ACTION" inside t. */
+enum acd_status api_history_event(struct txn *t, const struct principal *who,
+                                  const struct history *h, const char *id, const char *action,
+                                  const char *text, struct acd_error *e);
 /* Runs a change through the group-commit writer; on failure fills an error reply (400 for
  * the caller's mistakes, 409 conflicts, 503 store failures) and returns false. */
 bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg);

@@ -1,4 +1,5 @@
 /* api_util.c — see api.h. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,17 @@ enum acd_status api_audit_read(struct request *rq, const char *action, const cha
 	                        detail};
 	struct audit_job j = {&a};
 	return writer_run(rq->srv->writer, audit_only, &j, e);
+}
+
+int api_reply_audited(struct request *rq, struct reply *rp, json_t *out, const char *action,
+                      const char *object, const char *purpose, const char *detail)
+{
+	struct acd_error e = {0};
+	if (api_audit_read(rq, action, object, purpose, detail, &e) != ACD_OK) {
+		json_decref(out);
+		return api_store_error(rp, &e);
+	}
+	return reply_json(rp, 200, out);
 }
 
 bool api_write(struct request *rq, struct reply *rp, txn_fn fn, void *arg)
@@ -110,4 +122,35 @@ int api_check_filer(struct request *rq, struct reply *rp, const char *op, char o
 			                   rq->who.org);
 	}
 	return 0;
+}
+
+enum acd_status api_history_event(struct txn *t, const struct principal *who,
+                                  const struct history *h, const char *id, const char *action,
+                                  const char *text, struct acd_error *e)
+{
+	char sql[256];
+	const char *p[1] = {id};
+	struct db_rows *r;
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = $1", h->table, h->key);
+	enum acd_status st = db_query(t->c, sql, p, 1, &r, e);
+	if (st != ACD_OK)
+		return st;
+	char n[24], at[24];
+	snprintf(n, sizeof n, "%lld", strtoll(db_rows_get(r, 0, 0), NULL, 10) + 1);
+	db_rows_free(r);
+	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
+	const char *v[7] = {id, n, at, who->user, role_name(who->role), action, text};
+	snprintf(
+	        sql, sizeof sql,
+	        "INSERT INTO %s (%s, n, at, by_user, role, action, %s) VALUES ($1, $2, $3, $4, $5, "
+	        "$6, $7)",
+	        h->table, h->key, h->text);
+	st = db_exec(t->c, sql, v, 7, NULL, e);
+	if (st != ACD_OK)
+		return st;
+	char audit_action[48];
+	snprintf(audit_action, sizeof audit_action, "%s.%s", h->audit_prefix, action);
+	struct audit_entry a = {who->user, role_name(who->role),          audit_action, id,
+	                        NULL,      h->text_in_audit ? text : NULL};
+	return txn_audit(t, &a, e);
 }

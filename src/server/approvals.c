@@ -135,31 +135,15 @@ struct new_request {
 	char id[32];
 };
 
+/* An approval's history; a reason is free text, so it stays out of the audit detail. */
+static const struct history approval_history = {"approval_events", "approval", "reason", "approval",
+                                                false};
+
 /* Appends the next event of an approval's history, with its audit entry. */
 static enum acd_status approval_event(struct txn *t, const struct principal *who, const char *id,
                                       const char *action, const char *reason, struct acd_error *e)
 {
-	const char *p[1] = {id};
-	struct db_rows *r;
-	enum acd_status st = db_query(
-	        t->c, "SELECT COUNT(*) FROM approval_events WHERE approval = $1", p, 1, &r, e);
-	if (st != ACD_OK)
-		return st;
-	char n[24], at[24];
-	snprintf(n, sizeof n, "%lld", strtoll(db_rows_get(r, 0, 0), NULL, 10) + 1);
-	db_rows_free(r);
-	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	const char *v[7] = {id, n, at, who->user, role_name(who->role), action, reason};
-	st = db_exec(t->c,
-	             "INSERT INTO approval_events (approval, n, at, by_user, role, action, reason) "
-	             "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	             v, 7, NULL, e);
-	if (st != ACD_OK)
-		return st;
-	char audit_action[48];
-	snprintf(audit_action, sizeof audit_action, "approval.%s", action);
-	struct audit_entry a = {who->user, role_name(who->role), audit_action, id, NULL, NULL};
-	return txn_audit(t, &a, e);
+	return api_history_event(t, who, &approval_history, id, action, reason, e);
 }
 
 static enum acd_status insert_request(struct txn *t, void *arg, struct acd_error *e)
@@ -267,11 +251,8 @@ int api_approval_list(struct request *rq, struct reply *rp)
 	for (int i = 0; i < db_rows_count(r); i++)
 		json_array_append_new(items, approval_json(r, i));
 	db_rows_free(r);
-	if (api_audit_read(rq, "approval.list", NULL, NULL, NULL, &e) != ACD_OK) {
-		json_decref(items);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+	return api_reply_audited(rq, rp, json_pack("{s:o}", "items", items), "approval.list", NULL,
+	                         NULL, NULL);
 }
 
 int api_approval_get(struct request *rq, struct reply *rp)
@@ -302,11 +283,7 @@ int api_approval_get(struct request *rq, struct reply *rp)
 		db_rows_free(r);
 	}
 	json_object_set_new(o, "history", hist);
-	if (api_audit_read(rq, "approval.read", rq->params[0], NULL, NULL, &e) != ACD_OK) {
-		json_decref(o);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, o);
+	return api_reply_audited(rq, rp, o, "approval.read", rq->params[0], NULL, NULL);
 }
 
 struct decision {

@@ -379,9 +379,6 @@ int api_export_list(struct request *rq, struct reply *rp)
 		                  (json_int_t)strtoll(db_rows_get(r, i, 13), NULL, 10)));
 	}
 	db_rows_free(r);
-	if (api_audit_read(rq, "export.list", NULL, NULL, NULL, &e) != ACD_OK) {
-		json_decref(items);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+	return api_reply_audited(rq, rp, json_pack("{s:o}", "items", items), "export.list", NULL,
+	                         NULL, NULL);
 }

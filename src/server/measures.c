@@ -36,30 +36,13 @@ bool measure_visible(const struct principal *who, const char *org)
 	       (who->role == ROLE_MEASURES_OFFICER && strcmp(who->org, org) == 0);
 }
 
+static const struct history measure_history = {"measure_events", "measure", "detail", "measure",
+                                               true};
+
 enum acd_status measure_event(struct txn *t, const struct principal *who, const char *id,
                               const char *action, const char *detail, struct acd_error *e)
 {
-	const char *p[1] = {id};
-	struct db_rows *r;
-	enum acd_status st = db_query(
-	        t->c, "SELECT COUNT(*) FROM measure_events WHERE measure = $1", p, 1, &r, e);
-	if (st != ACD_OK)
-		return st;
-	char n[24], at[24];
-	snprintf(n, sizeof n, "%lld", strtoll(db_rows_get(r, 0, 0), NULL, 10) + 1);
-	db_rows_free(r);
-	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
-	const char *v[7] = {id, n, at, who->user, role_name(who->role), action, detail};
-	st = db_exec(t->c,
-	             "INSERT INTO measure_events (measure, n, at, by_user, role, action, detail) "
-	             "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	             v, 7, NULL, e);
-	if (st != ACD_OK)
-		return st;
-	char audit_action[48];
-	snprintf(audit_action, sizeof audit_action, "measure.%s", action);
-	struct audit_entry a = {who->user, role_name(who->role), audit_action, id, NULL, detail};
-	return txn_audit(t, &a, e);
+	return api_history_event(t, who, &measure_history, id, action, detail, e);
 }
 
 /* target: {"address": an IPv4 or IPv6 address, "location": "domestic" | "abroad"}, nothing else. */
@@ -312,11 +295,8 @@ int api_measure_list(struct request *rq, struct reply *rp)
 	for (int i = 0; i < db_rows_count(r); i++)
 		json_array_append_new(items, measure_json(r, i, t));
 	db_rows_free(r);
-	if (api_audit_read(rq, "measure.list", NULL, NULL, NULL, &e) != ACD_OK) {
-		json_decref(items);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+	return api_reply_audited(rq, rp, json_pack("{s:o}", "items", items), "measure.list", NULL,
+	                         NULL, NULL);
 }
 
 /* The execution log and the history of one case, in order. */
@@ -369,11 +349,7 @@ int api_measure_get(struct request *rq, struct reply *rp)
 	json_t *o = measure_json(r, 0, time_now());
 	db_rows_free(r);
 	add_log(rq->c, rq->params[0], o);
-	if (api_audit_read(rq, "measure.read", rq->params[0], NULL, NULL, &e) != ACD_OK) {
-		json_decref(o);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, o);
+	return api_reply_audited(rq, rp, o, "measure.read", rq->params[0], NULL, NULL);
 }
 
 int api_measure_outcomes(struct request *rq, struct reply *rp)

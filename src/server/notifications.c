@@ -392,12 +392,8 @@ int api_notification_list(struct request *rq, struct reply *rp)
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
 	                        (long)json_array_size(items) == limit ? last : NULL);
 	db_rows_free(r);
-	if (api_audit_read(rq, "notification.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
-		json_decref(out);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, out);
+	return api_reply_audited(rq, rp, out, "notification.list", NULL,
+	                         request_query(rq, "purpose"), NULL);
 }
 
 /* Who may change or retire: the operator itself, or the ministry over its sector. */

@@ -24,11 +24,7 @@ int api_audit_verify(struct request *rq, struct reply *rp)
 		json_object_set_new(out, "first_bad", json_integer(v.first_bad));
 		json_object_set_new(out, "message", json_string(v.message));
 	}
-	if (api_audit_read(rq, "audit.verify", NULL, NULL, NULL, &e) != ACD_OK) {
-		json_decref(out);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, out);
+	return api_reply_audited(rq, rp, out, "audit.verify", NULL, NULL, NULL);
 }
 
 int api_audit_list(struct request *rq, struct reply *rp)
@@ -76,11 +72,7 @@ int api_audit_list(struct request *rq, struct reply *rp)
 	/* Reading the log is itself recorded, so inspection is inspectable too. */
 	char detail[64];
 	snprintf(detail, sizeof detail, "{\"entries\":%d,\"after\":%lld}", n, cursor);
-	if (api_audit_read(rq, "audit.read", action, NULL, detail, &e) != ACD_OK) {
-		json_decref(out);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, out);
+	return api_reply_audited(rq, rp, out, "audit.read", action, NULL, detail);
 }
 
 int api_stats_diet(struct request *rq, struct reply *rp)

@@ -55,11 +55,7 @@ int api_records(struct request *rq, struct reply *rp)
 	char detail[96];
 	snprintf(detail, sizeof detail, "{\"records\":%d,\"after\":%lld}", n, cursor);
 	db_rows_free(r);
-	if (api_audit_read(rq, "records.read", approval, purpose, detail, &e) != ACD_OK) {
-		json_decref(out);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, out);
+	return api_reply_audited(rq, rp, out, "records.read", approval, purpose, detail);
 }
 
 /* Adds the integer members of `from` into `into` (recursing into objects such as "packets"). */
@@ -120,9 +116,5 @@ int api_stats(struct request *rq, struct reply *rp)
 	json_object_set_new(sum, "from", lines ? json_string(fs) : json_null());
 	json_object_set_new(sum, "to", lines ? json_string(ts) : json_null());
 	json_object_set_new(sum, "lines", json_integer(lines));
-	if (api_audit_read(rq, "stats.read", approval, NULL, NULL, &e) != ACD_OK) {
-		json_decref(sum);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, sum);
+	return api_reply_audited(rq, rp, sum, "stats.read", approval, NULL, NULL);
 }

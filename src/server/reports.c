@@ -310,12 +310,8 @@ int api_report_list(struct request *rq, struct reply *rp)
 	json_t *out = json_pack("{s:o, s:s?}", "items", items, "next",
 	                        (long)json_array_size(items) == limit ? last : NULL);
 	db_rows_free(r);
-	if (api_audit_read(rq, "report.list", NULL, request_query(rq, "purpose"), NULL, &e) !=
-	    ACD_OK) {
-		json_decref(out);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, out);
+	return api_reply_audited(rq, rp, out, "report.list", NULL, request_query(rq, "purpose"),
+	                         NULL);
 }
 
 struct followup {
@@ -573,9 +569,6 @@ int api_report_overdue(struct request *rq, struct reply *rp)
 		json_array_append_new(items, item);
 	}
 	db_rows_free(r);
-	if (api_audit_read(rq, "report.overdue", NULL, NULL, NULL, &e) != ACD_OK) {
-		json_decref(items);
-		return api_store_error(rp, &e);
-	}
-	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+	return api_reply_audited(rq, rp, json_pack("{s:o}", "items", items), "report.overdue", NULL,
+	                         NULL, NULL);
 }
