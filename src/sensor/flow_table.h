@@ -116,6 +116,26 @@ uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa
 struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct ip_addr *src,
                              const struct ip_addr *dst, uint16_t sport, uint16_t dport,
                              uint8_t proto, bool *reverse);
+/* Look-ahead hints for a packet a few places behind the one being processed (worker.c): the
+ * first asks for its hash bucket, the second (some packets later, the bucket now cached) for
+ * the entry the bucket names, or the free entry a new flow would take. Hints only: they
+ * change nothing, so a table changed in between costs a wasted fetch, never a wrong answer. */
+static inline void flow_table_prefetch_bucket(const struct flow_table *t, uint32_t hash)
+{
+	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
+}
+
+static inline void flow_table_prefetch_entry(const struct flow_table *t, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash & t->bucket_mask] - 1; /* buckets hold index + 1 */
+	if (i == FLOW_NONE)
+		i = t->free_head != FLOW_NONE ? t->free_head : t->used;
+	if (i >= t->capacity)
+		return;
+	__builtin_prefetch(&t->pool[i], 1);
+	__builtin_prefetch(&t->pool[i].packets, 1);
+}
+
 /* A fresh zeroed entry for this key at the young end of both orders; NULL when the pool is
  * full (the caller evicts the oldest with flow_table_oldest() and retries). */
 struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct flow_key *key);

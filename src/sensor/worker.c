@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -456,61 +457,109 @@ static inline bool owns(const struct worker *w, uint32_t h)
 	       h % (uint32_t)w->sn->threads == (uint32_t)w->id;
 }
 
-void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, uint32_t caplen)
+/* What decoding a packet tells before its turn: a function of its bytes, the prefix table and
+ * the approvals loaded when it is read. The look-ahead (read_ahead) computes it a few packets
+ * early to fetch the packet's flow while others are processed; process() then goes on from it.
+ * Domestic-to-domestic packets are decoded to layer 3 only, here as everywhere. */
+struct pkt_peek {
+	struct packet p;
+	enum decode_status l3, l4;
+	bool owned;   /* this worker follows its address pair */
+	bool sd, dd;  /* source, destination domestic */
+	bool l4_done; /* decode_l4 ran (result in l4): the packet's bytes are read further */
+	bool hashed;  /* a first fragment or whole packet with ports: hash is its flow's */
+	uint32_t hash;
+};
+
+static uint64_t kinds_for(const struct selection *s, enum pkt_class pc)
+{
+	return pc == PC_FOREIGN_FOREIGN
+	               ? s->kind_mask[KIND_FOREIGN_FOREIGN]
+	               : s->kind_mask[KIND_FOREIGN_DOMESTIC] | s->kind_mask[KIND_AGREEMENT];
+}
+
+static void peek(const struct worker *w, int dlt, const uint8_t *data, uint32_t caplen,
+                 struct pkt_peek *k)
+{
+	const struct sensor *sn = w->sn;
+	k->l4_done = k->hashed = false;
+	k->l3 = decode_l3(dlt, data, caplen, &k->p);
+	if (k->l3 != DECODE_OK)
+		return;
+	k->owned = sn->threads == 1 || owns(w, flow_hash(&k->p.src, &k->p.dst, 0, 0, 0));
+	if (!k->owned)
+		return;
+	k->sd = prefix_table_is_domestic(sn->prefixes, &k->p.src);
+	k->dd = prefix_table_is_domestic(sn->prefixes, &k->p.dst);
+	enum pkt_class pc = classify(k->sd, k->dd);
+	if (pc == PC_DOMESTIC_DOMESTIC)
+		return; /* 内内通信: counted, never parsed further */
+	if (!kinds_for(&sn->sel, pc))
+		return; /* no approval could ever select it: nothing more is read */
+	k->l4 = decode_l4(&k->p);
+	k->l4_done = true;
+	if (k->l4 != DECODE_OK || (k->p.is_fragment && !k->p.frag_first))
+		return;
+	k->hash = flow_hash(&k->p.src, &k->p.dst, k->p.sport, k->p.dport, k->p.proto);
+	k->hashed = true;
+}
+
+static void process(struct worker *w, acd_time ts, struct pkt_peek *k)
 {
 	const struct sensor *sn = w->sn;
 	uint64_t n = w->packets_read++;
 	/* Record ids come from the input position; live workers interleave theirs. */
 	uint64_t ordinal = sn->live ? n * (uint64_t)sn->threads + (uint64_t)w->id : n;
 	advance(w, ts, sn->live != NULL);
-	struct packet p;
-	enum decode_status st = decode_l3(dlt, data, caplen, &p);
-	if (st != DECODE_OK) {
+	if (k->l3 != DECODE_OK) {
 		if (owns(w, (uint32_t)n)) {
-			if (st == DECODE_NOT_IP)
+			if (k->l3 == DECODE_NOT_IP)
 				w->cur.not_ip++;
 			else
 				w->cur.decode_errors++;
 		}
 		return;
 	}
-	if (sn->threads > 1 && !owns(w, flow_hash(&p.src, &p.dst, 0, 0, 0)))
+	if (!k->owned)
 		return;
-	bool sd = prefix_table_is_domestic(sn->prefixes, &p.src);
-	bool dd = prefix_table_is_domestic(sn->prefixes, &p.dst);
+	bool sd = k->sd, dd = k->dd;
 	enum pkt_class pc = classify(sd, dd);
 	w->cur.packets[pc]++;
-	w->cur.bytes[pc] += p.ip_bytes;
-	if (pc == PC_DOMESTIC_DOMESTIC)
-		return; /* 内内通信: counted, never parsed further */
-	const struct selection *s = &sn->sel;
-	uint64_t maybe = pc == PC_FOREIGN_FOREIGN ? s->kind_mask[KIND_FOREIGN_FOREIGN]
-	                                          : s->kind_mask[KIND_FOREIGN_DOMESTIC] |
-	                                                    s->kind_mask[KIND_AGREEMENT];
-	if (!maybe)
-		return; /* no approval could ever select it: nothing more is read */
-	if (decode_l4(&p) != DECODE_OK) {
+	w->cur.bytes[pc] += k->p.ip_bytes;
+	if (!k->l4_done)
+		return; /* domestic to domestic, or no approval could select it (peek) */
+	struct packet *p = &k->p;
+	if (k->l4 != DECODE_OK) {
 		w->cur.decode_errors++;
 		return;
 	}
-	if (p.is_fragment && !p.frag_first) {
-		later_fragment(w, &p, ts, ordinal);
+	if (p->is_fragment && !p->frag_first) {
+		later_fragment(w, p, ts, ordinal);
 		return;
 	}
 	bool reverse = false;
-	uint32_t h = flow_hash(&p.src, &p.dst, p.sport, p.dport, p.proto);
-	struct flow *f =
-	        flow_table_find(&w->flows, h, &p.src, &p.dst, p.sport, p.dport, p.proto, &reverse);
+	uint32_t h =
+	        k->hashed ? k->hash : flow_hash(&p->src, &p->dst, p->sport, p->dport, p->proto);
+	struct flow *f = flow_table_find(&w->flows, h, &p->src, &p->dst, p->sport, p->dport,
+	                                 p->proto, &reverse);
 	/* Before new_flow may drop it: early fragments of an unfollowed flow go with it. */
 	struct frag_early early;
-	bool credit = p.is_fragment && frag_table_put(&w->frags, &p.src, &p.dst, p.proto, p.frag_id,
-	                                              p.sport, p.dport, w->now, &early);
-	if (!f && !(f = new_flow(w, &p, h, sd, dd, ts)))
+	bool credit =
+	        p->is_fragment && frag_table_put(&w->frags, &p->src, &p->dst, p->proto, p->frag_id,
+	                                         p->sport, p->dport, w->now, &early);
+	if (!f && !(f = new_flow(w, p, h, sd, dd, ts)))
 		return;
-	account(w, f, &p, reverse, ts, ordinal);
+	account(w, f, p, reverse, ts, ordinal);
 	if (credit)
 		credit_early(f, &early, reverse);
-	inspect(w, f, &p, reverse, ts);
+	inspect(w, f, p, reverse, ts);
+}
+
+void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, uint32_t caplen)
+{
+	struct pkt_peek k;
+	peek(w, dlt, data, caplen, &k);
+	process(w, ts, &k);
 }
 
 static void end_each(struct flow *f, void *ctx)
@@ -537,6 +586,83 @@ static acd_time pcap_time(const struct pcap_pkthdr *h)
 	return (acd_time)h->ts.tv_sec * ACD_USEC + h->ts.tv_usec;
 }
 
+/* Packets read ahead of the one processed, so that each one's flow bucket, then its entry, are
+ * fetched into the cache while the packets before it are processed (flow_table_prefetch_*):
+ * on the bench's 150,000 flows, two dependent cache misses per packet were 40% of the time.
+ * Packets are processed in input order, exactly as one by one; the look-ahead only hints.
+ * libpcap reuses its buffer at every read, so a packet whose bytes are read further
+ * (peek's l4_done) is copied into its slot; the others (domestic to domestic, unselectable,
+ * another worker's, undecodable) are not read again and not copied. */
+#define AHEAD      8
+#define AHEAD_HALF (AHEAD / 2)
+
+struct ahead_slot {
+	uint8_t *data; /* the packet's copy, where peek's pointers point until it is processed */
+	uint32_t cap;
+	acd_time ts;
+	struct pkt_peek k;
+};
+
+/* Copies the packet into the slot and moves peek's pointers along; false when out of memory. */
+static bool slot_keep(struct ahead_slot *s, const u_char *data, uint32_t caplen)
+{
+	if (caplen > s->cap) {
+		uint32_t cap = caplen < 65536 ? 65536 : caplen;
+		uint8_t *d = realloc(s->data, cap);
+		if (!d)
+			return false;
+		s->data = d;
+		s->cap = cap;
+	}
+	memcpy(s->data, data, caplen);
+	struct packet *p = &s->k.p;
+	if (p->l4)
+		p->l4 = s->data + (p->l4 - data);
+	if (p->payload)
+		p->payload = s->data + (p->payload - data);
+	return true;
+}
+
+/* Reads one file to its end through the look-ahead; pcap_next_ex's last code, or
+ * PCAP_ERROR after a failed copy (its reason already the sensor's input error). */
+static int read_ahead(struct worker *w, pcap_t *h, int dlt)
+{
+	struct ahead_slot ring[AHEAD] = {0};
+	unsigned head = 0, count = 0;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int rc;
+	while ((rc = pcap_next_ex(h, &hdr, &data)) == 1) {
+		if (count == AHEAD) {
+			process(w, ring[head].ts, &ring[head].k);
+			head = (head + 1) % AHEAD;
+			count--;
+		}
+		struct ahead_slot *s = &ring[(head + count) % AHEAD];
+		s->ts = pcap_time(hdr);
+		peek(w, dlt, data, hdr->caplen, &s->k);
+		if (s->k.l4_done && !slot_keep(s, data, hdr->caplen)) {
+			sensor_input_error(w->sn, "out of memory for a packet of %u bytes",
+			                   hdr->caplen);
+			rc = PCAP_ERROR; /* the first input error is the one reported */
+			break;
+		}
+		if (s->k.hashed)
+			flow_table_prefetch_bucket(&w->flows, s->k.hash);
+		count++;
+		if (count > AHEAD_HALF) {
+			const struct ahead_slot *m = &ring[(head + count - 1 - AHEAD_HALF) % AHEAD];
+			if (m->k.hashed)
+				flow_table_prefetch_entry(&w->flows, m->k.hash);
+		}
+	}
+	for (; count; count--, head = (head + 1) % AHEAD)
+		process(w, ring[head].ts, &ring[head].k);
+	for (unsigned i = 0; i < AHEAD; i++)
+		free(ring[i].data);
+	return rc;
+}
+
 void *worker_run_files(void *arg)
 {
 	struct worker *w = arg;
@@ -551,12 +677,8 @@ void *worker_run_files(void *arg)
 		}
 		pcap_t *h = cf.pcap;
 		int dlt = pcap_datalink(h);
-		struct pcap_pkthdr *hdr;
-		const u_char *data;
-		int rc;
 		uint64_t before = w->packets_read;
-		while ((rc = pcap_next_ex(h, &hdr, &data)) == 1)
-			worker_packet(w, pcap_time(hdr), dlt, data, hdr->caplen);
+		int rc = read_ahead(w, h, dlt);
 		if (rc == PCAP_ERROR) {
 			sensor_input_error(sn, "%s: after packet %llu: %s", sn->inputs[i],
 			                   (unsigned long long)(w->packets_read - before),
