@@ -344,6 +344,7 @@ def scenario(wd, tag, threads, stop_sig, ckey):
     for a in apps:  # re-read as the unprivileged user on SIGHUP
         os.chmod(a, 0o644)
         os.chmod(a + ".sig", 0o644)
+    started_ms = int(time.time() * 1000)
     ff, fd, rev = (f"LIVE-FF-{tag}", f"LIVE-FD-{tag}", f"LIVE-REV-{tag}")
     dns = dns_query("c2.live-bad.example")
     v6_payload = f"/bin/sh {CANARY}".encode()
@@ -392,6 +393,10 @@ def scenario(wd, tag, threads, stop_sig, ckey):
                    f"{read(wd.p('stderr-' + tag))[-600:]!r})")
 
     recs = records(out)
+    # Record ids: live capture takes the start time as the run's epoch (test_record_ids).
+    epochs = {int(r["id"].split(":")[1][:13]) for r in recs}
+    check(len(epochs) == 1 and started_ms <= min(epochs) <= time.time() * 1000,
+          f"{tag}: record ids carry the run's start time ({epochs}, started {started_ms})")
     http_sent = len(HTTP_REQ)
     check_record(tag, recs, ff, "tcp", "198.51.100.1", 41001, "198.51.100.2", 8080, http_sent,
                  len(HTTP_REPLY), "http", direction="foreign-foreign", http_host="www.live-ff.example",

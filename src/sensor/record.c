@@ -239,13 +239,22 @@ static void put_selectors(struct linebuf *b, const struct flow_sel *s, const str
 	PUT_LIT(b, "]");
 }
 
+void record_id(char *out, size_t len, const char *sensor_id, uint64_t epoch_ms, uint64_t seq)
+{
+	/* Fixed widths keep (epoch, sequence) apart: 10^13 ms is the year 2286, and 10^18 is
+	 * 1.5 * 10^16 packets at 64 approvals each, far beyond any run. */
+	snprintf(out, len, "%s:%013llu%018llu", sensor_id, (unsigned long long)epoch_ms,
+	         (unsigned long long)seq);
+}
+
 void record_format(const struct flow *f, const struct selection *s, size_t ap,
-                   const char *sensor_id, uint64_t seq, struct linebuf *b)
+                   const char *sensor_id, uint64_t epoch_ms, uint64_t seq, struct linebuf *b)
 {
 	const struct approval *a = &s->ap[ap].a;
 	const struct flow_sel *fs = f->sel;
-	char id[160], first[TIME_STRLEN], last[TIME_STRLEN], src[IPADDR_STRLEN], dst[IPADDR_STRLEN];
-	snprintf(id, sizeof id, "%s:%012llu", sensor_id, (unsigned long long)seq);
+	char id[RECORD_ID_MAX], first[TIME_STRLEN], last[TIME_STRLEN], src[IPADDR_STRLEN],
+	        dst[IPADDR_STRLEN];
+	record_id(id, sizeof id, sensor_id, epoch_ms, seq);
 	time_format(f->first, first, sizeof first);
 	time_format(f->last, last, sizeof last);
 	ipaddr_format(&f->key.src, src, sizeof src);

@@ -45,8 +45,16 @@ void record_seen_name(struct flow *f, enum name_field field, const char *name);
 /* Wipes and frees f->sel (back to `sels`). */
 void record_free(struct flow *f, struct slab *sels);
 
+/* A record id, unique per sensor (Contract 4) across runs too: "SENSOR:" then the run's epoch
+ * (milliseconds since 1970, 13 digits) and the sequence within the run (18 digits), digits
+ * only. Live capture takes the start time as the epoch, files the first packet's time, so the
+ * same input gives the same ids again (acdd stores a record once) and runs over other input
+ * or after a restart give other ids, where a sequence from zero gave the same ones. */
+#define RECORD_ID_MAX 160
+void record_id(char *out, size_t len, const char *sensor_id, uint64_t epoch_ms, uint64_t seq);
+
 /* Appends the record of flow f for approval index `ap` as one JSON line to b. */
 void record_format(const struct flow *f, const struct selection *s, size_t ap,
-                   const char *sensor_id, uint64_t seq, struct linebuf *b);
+                   const char *sensor_id, uint64_t epoch_ms, uint64_t seq, struct linebuf *b);
 
 #endif

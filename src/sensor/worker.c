@@ -110,7 +110,7 @@ static void flush_segment(struct worker *w, struct flow *f)
 		if ((f->selected >> ap & 1) && f->sel && selection_in_force(s, ap, f->last)) {
 			c->selected += pk;
 			c->flows_selected++;
-			record_format(f, s, ap, w->sn->sensor_id,
+			record_format(f, s, ap, w->sn->sensor_id, w->id_epoch_ms,
 			              f->ordinal * SELECTION_MAX_APPROVALS + ap, &w->records);
 			w->nrecords++;
 		} else {
@@ -508,6 +508,10 @@ static void process(struct worker *w, acd_time ts, struct pkt_peek *k)
 {
 	const struct sensor *sn = w->sn;
 	uint64_t n = w->packets_read++;
+	/* Files: the first packet's time is the run's epoch for record ids (record_id); every
+	 * worker reads every packet, so all of them take the same one. Live: set at start. */
+	if (n == 0 && !sn->live)
+		w->id_epoch_ms = ts > 0 ? (uint64_t)ts / 1000 : 0;
 	/* Record ids come from the input position; live workers interleave theirs. */
 	uint64_t ordinal = sn->live ? n * (uint64_t)sn->threads + (uint64_t)w->id : n;
 	advance(w, ts, sn->live != NULL);
@@ -707,6 +711,7 @@ void *worker_run_live(void *arg)
 	struct sensor *sn = w->sn;
 	pcap_t *h = sn->live[w->id];
 	matcher_thread_slab(&w->streams);
+	w->id_epoch_ms = sn->start_time > 0 ? (uint64_t)sn->start_time / 1000 : 0;
 	/* Every worker starts its clock at the same moment, so all of them report every
 	 * statistics interval and the merger can close each one. */
 	advance(w, sn->start_time, true);

@@ -32,6 +32,7 @@ struct worker {
 	bool started;
 	acd_time now, next_tick;
 	uint64_t packets_read; /* every packet read, owned or not: the record id base */
+	uint64_t id_epoch_ms;  /* the run's epoch in record ids (record_id) */
 	struct linebuf records;
 	uint64_t nrecords;
 };
