@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,9 @@ enum acd_status capture_open_file(const char *path, struct capture_file *cf, cha
 	}
 	/* glibc ignores the size when it is to allocate the buffer itself: pass our own. */
 	setvbuf(fp, cf->buf, _IOFBF, CAPTURE_FILE_BUFFER);
+	/* Only this worker reads this FILE: libpcap's two freads per packet need not take its lock
+	 * (glibc takes it in every multi-threaded process). */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	cf->pcap =
 	        pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!cf->pcap) {
