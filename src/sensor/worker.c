@@ -542,8 +542,7 @@ static void process(struct worker *w, acd_time ts, struct pkt_peek *k)
 		return;
 	}
 	bool reverse = false;
-	uint32_t h =
-	        k->hashed ? k->hash : flow_hash(&p->src, &p->dst, p->sport, p->dport, p->proto);
+	uint32_t h = k->hash; /* peek hashed every packet that gets this far */
 	struct flow *f = flow_table_find(&w->flows, h, &p->src, &p->dst, p->sport, p->dport,
 	                                 p->proto, &reverse);
 	/* Before new_flow may drop it: early fragments of an unfollowed flow go with it. */
