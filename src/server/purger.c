@@ -23,8 +23,11 @@ static void purge_if_due(struct server *srv)
 {
 	struct retention r = {srv->cfg.retain_records, srv->cfg.retain_stats};
 	struct purge_result out;
-	struct retention_purge_job j = {&r, time_now(), "acdd", srv->cfg.purge_interval, &out,
-	                                false};
+	struct retention_purge_job j = {.r = &r,
+	                                .now = time_now(),
+	                                .actor = "acdd",
+	                                .min_gap = srv->cfg.purge_interval,
+	                                .out = &out};
 	struct acd_error e = {0};
 	if (writer_run(srv->writer, retention_purge_change, &j, &e) != ACD_OK) {
 		log_warnx("purge: not done: %s", e.msg);
