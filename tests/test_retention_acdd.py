@@ -97,6 +97,13 @@ def run(wd, backend):
             time.sleep(0.2)
         check(len(line) == 1 and f"{len(old)} records and 1 statistics lines deleted" in line[0],
               f"{tag}: one log line with the counts: {line}")
+        # It goes on every interval; with nothing expired the files are not scrubbed again.
+        deadline = time.time() + 30
+        while time.time() < deadline and "nothing expired" not in srv.output():
+            time.sleep(0.2)
+        check("nothing expired" in srv.output() and
+              count(store, "SELECT COUNT(*) FROM purges WHERE records = 0") >= 1,
+              f"{tag}: the next purge finds nothing and says so")
         # The server keeps serving while it purges.
         check(srv.get("/healthz")[0] == 200, f"{tag}: acdd still serves")
     finally:

@@ -16,11 +16,15 @@ struct purger {
 	pthread_mutex_t mu;
 	pthread_cond_t wake;
 	bool stopping;
+	bool scrub_owed; /* the last scrub did not finish (a reader blocked the checkpoint) */
 };
 
-/* One check: purge in the writer unless a purge younger than the interval is stored. */
-static void purge_if_due(struct server *srv)
+/* One check: purge in the writer unless a purge younger than the interval is stored. The
+ * scrub runs when rows went or the last one was not finished: a VACUUM FULL of the records
+ * table when nothing was deleted would only lock it. */
+static void purge_if_due(struct purger *p)
 {
+	struct server *srv = p->srv;
 	struct retention r = {srv->cfg.retain_records, srv->cfg.retain_stats};
 	struct purge_result out;
 	struct retention_purge_job j = {.r = &r,
@@ -35,7 +39,12 @@ static void purge_if_due(struct server *srv)
 	}
 	if (j.skipped)
 		return;
+	if (out.records == 0 && out.stats == 0 && !p->scrub_owed) {
+		log_info("purge %s: nothing expired", out.id);
+		return;
+	}
 	retention_scrub(srv->db, &out);
+	p->scrub_owed = !out.scrubbed;
 	log_info("purge %s: %lld records and %lld statistics lines deleted; %s%s", out.id,
 	         out.records, out.stats, out.scrubbed ? "" : "NOT SCRUBBED: ", out.scrub);
 }
@@ -69,7 +78,7 @@ static void *purger_main(void *arg)
 	 * first. Each nap starts after the previous purge ended, so with an interval under
 	 * CHECK_MAX the next one is never found too young by a hair. */
 	while (nap(p, every))
-		purge_if_due(p->srv);
+		purge_if_due(p);
 	return NULL;
 }
 

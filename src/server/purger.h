@@ -3,10 +3,10 @@
  * every `retention.purge_interval_hours` runs the purge `acd purge` runs
  * (src/store/retention.h), as a change in the writer like every other change acdd makes, so it
  * is audited the same way (counts, never contents), then makes the deletion real in the files
- * and logs one line with the counts. One thread, so acdd never runs two purges at once; the
- * purge is skipped when the store already holds one younger than the interval (`acd purge`, or
- * another acdd on the same PostgreSQL store), so a restart does not purge again, and a
- * daemon restarted more often than the interval still purges.
+ * (unless nothing expired and the last scrub finished) and logs one line with the counts. One
+ * thread, so acdd never runs two purges at once; the purge is skipped when the store already holds
+ * one younger than the interval (`acd purge`, or another acdd on the same PostgreSQL store), so a
+ * restart does not purge again, and a daemon restarted more often than the interval still purges.
  */
 #ifndef ACD_PURGER_H
 #define ACD_PURGER_H
