@@ -110,8 +110,9 @@ int main(int argc, char **argv)
 		fatalx(2, "%s", e.msg);
 	if (o.prefixes && prefix_table_load(o.prefixes, o.country, &srv.prefixes, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
-	/* A connection per request thread, the writer's, the purger's, and one to spare. */
-	if (db_open(o.db, o.threads + 3, &srv.db, &e) != ACD_OK)
+	/* A connection per request thread, the writer's, the purger's, and one to spare; at
+	 * --threads 254 the purger waits for a free one (the pool holds 256). */
+	if (db_open(o.db, o.threads + 3 > 256 ? 256 : o.threads + 3, &srv.db, &e) != ACD_OK)
 		fatalx(e.status, "%s", e.msg);
 	/* SIGTERM and SIGINT are taken by sigwait below, in this thread only: blocked before
 	 * any thread starts, since every thread inherits the mask, and a signal that reached a
