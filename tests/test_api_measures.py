@@ -207,7 +207,11 @@ def other_outcomes(c):
             "an unknown decision")
     refused(c, mid, "decision", c.npa, {"decision": "approve"}, 403, None, [],
             "an officer approves their own case")
-    ok(c, mid, "decision", c.com, {"decision": "reject", "reason": "harm not shown"}, "rejected")
+    # A reason longer than the history keeps, in Japanese: cut at a character, never inside
+    # one (PostgreSQL refused the cut bytes with a 503 before).
+    ok(c, mid, "decision", c.com,
+       {"decision": "reject", "reason": "harm not shown: " + "被害のおそれが示されていない。" * 30},
+       "rejected")
     refused(c, mid, "executions", c.npa, execution(), 409, "state", ["rejected"],
             "execution after rejection")
     mid = file_case(c, c.npa, case(c.npa_id, urgency="urgent"), "to be withdrawn")
@@ -285,15 +289,20 @@ def overdue_path(c):
     st, lst = c.srv.get("/api/v1/measures?overdue=1", c.com)
     check([m["id"] for m in lst["items"]] == [mid], f"{c.b}: still overdue: {lst}")
     ok(c, mid, "commission-notice", c.sdf, {"at": now(), "reference": "SDF-N-2"})
+    # A long reason in Japanese: kept whole on the case, cut at a character in the history.
     ok(c, mid, "commission-response", c.com,
-       {"response": "objection", "reason": "notified late; the period was not kept"})
+       {"response": "objection", "reason": "notified late; the period was not kept. " +
+        "事後通知の期限を過ぎている。" * 40})
     st, m = c.srv.get(f"/api/v1/measures/{mid}", c.com)
     cn = m["commission_notice"]
     check(cn["late"] and not cn["overdue"] and cn["response"]["response"] == "objection" and
           "late" in cn["response"]["reason"],
           f"{c.b}: a late notice stays flagged late, with the objection: {cn}")
+    check(cn["response"]["reason"].endswith("事後通知の期限を過ぎている。" * 40),
+          f"{c.b}: the whole reason is kept")
     check(m["history"][-1]["action"] == "commission-response" and
-          "objection" in m["history"][-1]["detail"], f"{c.b}: objection in the history")
+          m["history"][-1]["detail"].startswith("objection: notified late"),
+          f"{c.b}: objection in the history: {m['history'][-1:]}")
     st, lst = c.srv.get("/api/v1/measures?overdue=1", c.com)
     check(lst["items"] == [], f"{c.b}: no longer overdue: {lst}")
 

@@ -103,6 +103,21 @@ static enum acd_status past_time(struct txn *t, struct step *s, const char *name
 	return ACD_OK;
 }
 
+/* Drops a UTF-8 sequence that truncating `s` to its buffer cut short, so the history and the
+ * audit log keep valid text (a long reason is kept whole in its own column). */
+static void trim_utf8(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (i - 1 + want > n)
+		s[i - 1] = '\0';
+}
+
 static enum acd_status step_txn(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct step *s = arg;
@@ -117,6 +132,7 @@ static enum acd_status step_txn(struct txn *t, void *arg, struct acd_error *e)
 	db_rows_free(r);
 	if (st != ACD_OK)
 		return st;
+	trim_utf8(s->detail);
 	return measure_event(t, s->who, s->id, s->event, s->detail[0] ? s->detail : NULL, e);
 }
 
