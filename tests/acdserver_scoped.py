@@ -22,6 +22,7 @@ import acdtest  # noqa: E402
 import acdserver  # noqa: E402
 
 from acdserver import ACDD, free_port, fresh_pg_database  # noqa: E402
+from acdserver import purge_off as acdserver_purge_off  # noqa: E402
 from acdserver import pg_url as _cluster_url  # noqa: E402
 
 ACD = acdtest.ACD
@@ -47,11 +48,11 @@ class Server:
             self.db = "sqlite:" + os.path.join(self.dir, "acd.db")
         else:
             self.db = fresh_pg_database(f"acd_{name}_{os.getpid()}")
-        self.config = None
-        if config is not None:
-            self.config = os.path.join(self.dir, "config.json")
-            with open(self.config, "w") as f:
-                json.dump(config, f)
+        # acdd's own retention purge is off unless the test sets it (acdserver.purge_off).
+        config = acdserver_purge_off(config)
+        self.config = os.path.join(self.dir, "config.json")
+        with open(self.config, "w") as f:
+            json.dump(config, f)
         self.proc = None
         self.log = None
 

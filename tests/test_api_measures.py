@@ -3,7 +3,9 @@
 (PostgreSQL via ACD_TEST_PG_URL_FILE): designation of officers, the lawful path (case → the
 commission's approval → execution log → administrator notice → close), the urgent path
 (execution first, then the notice to the commission within the configured period; a tiny period
-shows the overdue flag), the foreign-target path (prior consultation with the Foreign Minister,
+shows the overdue flag, and the commission's response to the notice leaves it correct), the
+ending of a designation (revocation) after which the officer is named on no new case, the
+foreign-target path (prior consultation with the Foreign Minister,
 NPA officers only), every refusal with its reason and nothing changed, bad input with the field
 named, visibility, the history, the audit chain, and the counts by outcome for the Diet report.
 acd records and authorises only: nothing here touches the target addresses."""
@@ -205,7 +207,11 @@ def other_outcomes(c):
             "an unknown decision")
     refused(c, mid, "decision", c.npa, {"decision": "approve"}, 403, None, [],
             "an officer approves their own case")
-    ok(c, mid, "decision", c.com, {"decision": "reject", "reason": "harm not shown"}, "rejected")
+    # A reason longer than the history keeps, in Japanese: cut at a character, never inside
+    # one (PostgreSQL refused the cut bytes with a 503 before).
+    ok(c, mid, "decision", c.com,
+       {"decision": "reject", "reason": "harm not shown: " + "被害のおそれが示されていない。" * 30},
+       "rejected")
     refused(c, mid, "executions", c.npa, execution(), 409, "state", ["rejected"],
             "execution after rejection")
     mid = file_case(c, c.npa, case(c.npa_id, urgency="urgent"), "to be withdrawn")
@@ -233,7 +239,32 @@ def urgent_path(c):
     ok(c, mid, "administrator-notice", c.sdf, {"given_at": now()})
     refused(c, mid, "close", c.sdf, {}, 409, "commission_notice", ["commission"],
             "close before notifying the commission")
+    refused(c, mid, "commission-response", c.com, {"response": "acknowledged"}, 409,
+            "commission_notice", ["not notified"], "a response before the notice")
     ok(c, mid, "commission-notice", c.sdf, {"at": now(), "reference": "SDF-N-1"})
+    for body, field, words, what in (
+            ({"response": "maybe"}, "response", ["one of"], "an unknown response"),
+            ({}, "response", [], "no response"),
+            ({"response": "objection"}, "reason", ["objection"], "an objection without reason"),
+            ({"response": "acknowledged", "colour": "red"}, "colour", [], "an unknown field"),
+            ({"response": "objection", "reason": 5}, "reason", [], "a reason not text")):
+        refused(c, mid, "commission-response", c.com, body, 400, field, words, what)
+    refused(c, mid, "commission-response", c.sdf, {"response": "acknowledged"}, 403, None, [],
+            "the agency answers its own notice")
+    refused(c, c.lawful, "commission-response", c.com, {"response": "acknowledged"}, 409,
+            "commission_notice", ["without prior approval"],
+            "a response on an approved case (no notice afterwards)")
+    refused(c, "M999", "commission-response", c.com, {"response": "acknowledged"}, 404, None,
+            [], "a response on an unknown case")
+    ok(c, mid, "commission-response", c.com, {"response": "acknowledged"})
+    refused(c, mid, "commission-response", c.com, {"response": "objection", "reason": "x"}, 409,
+            "commission_response", ["already", "acknowledged"], "a second response")
+    st, m = c.srv.get(f"/api/v1/measures/{mid}", c.sdf)
+    r = m["commission_notice"]["response"]
+    check(r and r["response"] == "acknowledged" and r["by"] == c.com_id and r["at"] and
+          r["reason"] is None and m["state"] == "executing" and
+          [h["action"] for h in m["history"]][-1] == "commission-response",
+          f"{c.b}: the response is on the case and in its history: {m}")
     st, m = c.srv.get(f"/api/v1/measures/{mid}", c.com)
     check(m["commission_notice"]["given_at"] and not m["commission_notice"]["late"],
           f"{c.b}: notice in time: {m['commission_notice']}")
@@ -253,10 +284,25 @@ def overdue_path(c):
               lst["items"][0]["commission_notice"]["overdue"], f"{c.b}: overdue listed: {lst}")
     st, lst = c.srv.get("/api/v1/measures?overdue=1", c.npa)
     check(st == 200 and lst["items"] == [], f"{c.b}: another agency sees none: {lst}")
+    refused(c, mid, "commission-response", c.com, {"response": "acknowledged"}, 409,
+            "commission_notice", ["not notified"], "a response to an overdue notice not given")
+    st, lst = c.srv.get("/api/v1/measures?overdue=1", c.com)
+    check([m["id"] for m in lst["items"]] == [mid], f"{c.b}: still overdue: {lst}")
     ok(c, mid, "commission-notice", c.sdf, {"at": now(), "reference": "SDF-N-2"})
+    # A long reason in Japanese: kept whole on the case, cut at a character in the history.
+    ok(c, mid, "commission-response", c.com,
+       {"response": "objection", "reason": "notified late; the period was not kept. " +
+        "事後通知の期限を過ぎている。" * 40})
     st, m = c.srv.get(f"/api/v1/measures/{mid}", c.com)
-    check(m["commission_notice"]["late"] and not m["commission_notice"]["overdue"],
-          f"{c.b}: a late notice stays flagged late: {m['commission_notice']}")
+    cn = m["commission_notice"]
+    check(cn["late"] and not cn["overdue"] and cn["response"]["response"] == "objection" and
+          "late" in cn["response"]["reason"],
+          f"{c.b}: a late notice stays flagged late, with the objection: {cn}")
+    check(cn["response"]["reason"].endswith("事後通知の期限を過ぎている。" * 40),
+          f"{c.b}: the whole reason is kept")
+    check(m["history"][-1]["action"] == "commission-response" and
+          m["history"][-1]["detail"].startswith("objection: notified late"),
+          f"{c.b}: objection in the history: {m['history'][-1:]}")
     st, lst = c.srv.get("/api/v1/measures?overdue=1", c.com)
     check(lst["items"] == [], f"{c.b}: no longer overdue: {lst}")
 
@@ -352,6 +398,67 @@ def outcomes(c):
     check(st == 403, f"{c.b}: outcomes are for the commission and the office")
 
 
+def revocation(c):
+    """Ending a designation early: by whoever may designate, with a reason, audited; then the
+    officer is named on no new case and logs no execution on an existing one."""
+    s = c.srv
+    st, r = s.post("/api/v1/measures/officers", c.npa,
+                   {"user": c.revokee_id, "agency": "police", "designated_by": "NPA Commissioner",
+                    "npa": True, "valid_from": now(-3600), "valid_until": now(86400)})
+    check(st == 201, f"{c.b}: the agency designates its officer: {st} {r}")
+    did = r.get("id")
+    mid = file_case(c, c.npa, case(c.revokee_id), "case of the officer to be revoked")
+    approve(c, mid)
+
+    def row():
+        return c.store.sql(f"SELECT * FROM measure_officers WHERE id = '{did}'")
+    for token, path, body, status, field, what in (
+            (c.com, did, {"reason": "x"}, 403, None, "the commission revokes"),
+            (c.analyst, did, {"reason": "x"}, 403, None, "an analyst revokes"),
+            (c.sdf, did, {"reason": "x"}, 404, None, "another agency revokes"),
+            (c.tokyo, did, {"reason": "x"}, 404, None, "another police org revokes"),
+            (c.npa, "D999", {"reason": "x"}, 404, None, "an unknown designation"),
+            (c.npa, did, {}, 400, "reason", "no reason"),
+            (c.npa, did, {"reason": "  "}, 400, "reason", "a blank reason"),
+            (c.npa, did, {"reason": "x", "until": now()}, 400, "until", "an unknown field")):
+        before = row()
+        st, e = s.post(f"/api/v1/measures/officers/{path}/revoke", token, body)
+        check(st == status and (status == 403 or e.get("field") == field),
+              f"{c.b}: revocation refused ({what}): {st} {e}")
+        check(row() == before, f"{c.b}: revocation refused ({what}): nothing changed")
+    st, r = s.post(f"/api/v1/measures/officers/{did}/revoke", c.npa,
+                   {"reason": "transferred out of the cyber unit"})
+    check(st == 200 and r == {"id": did, "revoked": True}, f"{c.b}: revoked: {st} {r}")
+    st, e = s.post(f"/api/v1/measures/officers/{did}/revoke", c.store.admin, {"reason": "again"})
+    check(st == 409 and e.get("field") == "revoked", f"{c.b}: a second revocation: {st} {e}")
+    st, lst = s.get("/api/v1/measures/officers", c.com)
+    d = [x for x in lst["items"] if x["id"] == did]
+    check(d and d[0]["revoked"] and d[0]["revoked"]["by"] == c.npa_id and
+          d[0]["revoked"]["reason"] == "transferred out of the cyber unit" and
+          d[0]["revoked"]["at"] and d[0]["valid_until"],
+          f"{c.b}: the designation shows its revocation: {d}")
+    check(all(x["revoked"] is None for x in lst["items"] if x["id"] != did),
+          f"{c.b}: other designations are not revoked")
+    before = c.store.sql("SELECT COUNT(*) FROM measures")
+    st, e = s.post("/api/v1/measures", c.npa, case(c.revokee_id))
+    check(st == 409 and e.get("field") == "officer" and
+          "not a currently designated" in e.get("message", ""),
+          f"{c.b}: a revoked officer is named on no new case: {st} {e}")
+    check(c.store.sql("SELECT COUNT(*) FROM measures") == before,
+          f"{c.b}: the refused case is not stored")
+    refused(c, mid, "executions", c.revokee, execution(), 409, "officer",
+            ["designation does not cover"], "an execution after the revocation")
+    audit = c.store.sql(f"SELECT actor, action, detail FROM audit_log WHERE object = '{did}'")
+    check("measure.revoke" in audit and "transferred" in audit,
+          f"{c.b}: the revocation is audited: {audit}")
+    # An admin revokes too (the designation of another agency's officer included).
+    st, lst = s.get("/api/v1/measures/officers", c.sdf)
+    sdf_d = lst["items"][0]["id"]
+    st, r = s.post(f"/api/v1/measures/officers/{sdf_d}/revoke", c.store.admin,
+                   {"reason": "designation withdrawn by the Minister"})
+    check(st == 200, f"{c.b}: an admin revokes: {st} {r}")
+
+
 def user_id(srv, token):
     st, me = srv.get("/api/v1/me", token)
     assert st == 200, me
@@ -377,7 +484,8 @@ def main():
                 c.com = store.user("commission", "commission")
                 c.analyst = store.user("analyst", "nco")
                 c.op = store.user("operator", "op-a", sector="medical")
-                for k in ("npa", "other", "expired", "tokyo", "sdf", "com"):
+                c.revokee = store.user("measures-officer", "npa", name="NPA, to be revoked")
+                for k in ("npa", "other", "expired", "tokyo", "sdf", "com", "revokee"):
                     setattr(c, k + "_id", user_id(c.srv, getattr(c, k)))
                 designations(c)
                 c.lawful = lawful_path(c)
@@ -396,6 +504,7 @@ def main():
             try:
                 overdue_path(c)
                 outcomes(c)
+                revocation(c)
             finally:
                 check(c.srv.stop() == 0, f"{backend}: clean stop (tiny deadline)")
             rc, verdict, err = store.audit_verify()
@@ -404,7 +513,8 @@ def main():
             for a in ("measure.designate", "measure.file", "measure.approval-request",
                       "measure.decision", "measure.consultation", "measure.execution",
                       "measure.commission-notice", "measure.administrator-notice",
-                      "measure.withdraw", "measure.close", "measure.read"):
+                      "measure.withdraw", "measure.close", "measure.read", "measure.revoke",
+                      "measure.commission-response"):
                 check(a in actions, f"{backend}: audit records {a}")
     acdtest.finish("test_api_measures", "designation, lawful, urgent and foreign paths, "
                    "refusals that change nothing, bad input, visibility, history, audit and "

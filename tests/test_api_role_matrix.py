@@ -82,6 +82,9 @@ ALLOWED = {
     # their own cases; the commission approves and oversees all; analysts see counts only.
     ("POST", "/api/v1/measures/officers"): {"admin", "measures-officer"},
     ("GET", "/api/v1/measures/officers"): {"admin", "measures-officer", "commission"},
+    # Ending a designation early: whoever may designate (the NPA Commissioner's or the
+    # Minister's office through the agency, or an admin), not the commission, which oversees.
+    ("POST", "/api/v1/measures/officers/{id}/revoke"): {"admin", "measures-officer"},
     ("GET", "/api/v1/measures/outcomes"): {"commission", "analyst"},
     ("POST", "/api/v1/measures"): {"measures-officer"},
     ("GET", "/api/v1/measures"): {"measures-officer", "commission"},
@@ -91,6 +94,8 @@ ALLOWED = {
     ("POST", "/api/v1/measures/{id}/consultation"): {"measures-officer"},
     ("POST", "/api/v1/measures/{id}/executions"): {"measures-officer"},
     ("POST", "/api/v1/measures/{id}/commission-notice"): {"measures-officer"},
+    # The commission answers the notice it was given afterwards (事後通知).
+    ("POST", "/api/v1/measures/{id}/commission-response"): {"commission"},
     ("POST", "/api/v1/measures/{id}/administrator-notice"): {"measures-officer"},
     ("POST", "/api/v1/measures/{id}/withdraw"): {"measures-officer"},
     ("POST", "/api/v1/measures/{id}/close"): {"measures-officer"},

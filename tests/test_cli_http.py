@@ -237,6 +237,15 @@ def test_oversight_verbs(analyst, commission):
     check(rc == 2 and " 403 " in err, f"an analyst may not list measures: {rc} {err!r}")
     rc, out, err = commission("officer", "list")
     check(rc == 0, f"officer list: {rc} {err}")
+    # Reaching the endpoint is what counts: no such case (404), not the commission's (403).
+    rc, out, err = commission("measure", "commission-response", "M9", "--response",
+                              "objection", "--reason", "late")
+    check(rc == 2 and " 404 " in err, f"measure commission-response: {rc} {err!r}")
+    rc, out, err = commission("measure", "commission-response", "M9")
+    check(rc == 2 and " 400 " in err and "response" in err,
+          f"commission-response without --response: {rc} {err!r}")
+    rc, out, err = commission("officer", "revoke", "D9", "--reason", "moved")
+    check(rc == 2 and " 403 " in err, f"officer revoke is not the commission's: {rc} {err!r}")
 
 
 def main():

@@ -58,7 +58,11 @@ def found_in_files(store, value):
 
 def run(wd, backend):
     store = acdserver.Store(wd, backend, "retention")
-    srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+    # acdd's own purge is off: this test is about `acd purge` on its controlled clock.
+    no_purger = wd.p(f"no-purger-{backend}.json")
+    with open(no_purger, "w") as f:
+        json.dump({"retention": {"purge_interval_hours": 0}}, f)
+    srv = acdserver.Server(store, config=no_purger, extra=["--prefixes", acdtest.PREFIXES])
     tag = backend
     old_mark = f"PURGED-{uuid.uuid4().hex}"
     keep_mark = f"KEPT-{uuid.uuid4().hex}"
@@ -138,7 +142,7 @@ def run(wd, backend):
     rc, verdict, err = store.audit_verify()
     check(rc == 0, f"{tag}: audit intact after the purge: {verdict} {err}")
     # Reading through the API after the purge sees only kept records.
-    srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+    srv = acdserver.Server(store, config=no_purger, extra=["--prefixes", acdtest.PREFIXES])
     try:
         st, page = srv.get(acdserver.query("/api/v1/records", approval=aid, purpose="inspect",
                                            limit=5000), analyst)

@@ -43,6 +43,8 @@ static const struct flag approval_list[] = {
 static const struct flag decision[] = {
         {"--decision", "decision", B_VALUE}, {"--reason", "reason", B_VALUE}, {NULL, NULL, 0}};
 static const struct flag reason[] = {{"--reason", "reason", B_VALUE}, {NULL, NULL, 0}};
+static const struct flag response[] = {
+        {"--response", "response", B_VALUE}, {"--reason", "reason", B_VALUE}, {NULL, NULL, 0}};
 static const struct flag records[] = {{"--approval", "approval", Q_VALUE},
                                       {"--purpose", "purpose", Q_VALUE},
                                       {"--limit", "limit", Q_VALUE},
@@ -171,6 +173,12 @@ static const struct http_verb http_verbs[] = {
         {{"stats", "show"}, "GET", V1 "/stats", BODY_NONE, stats, "[--approval ID]"},
         {{"officer", "designate"}, "POST", V1 "/measures/officers", BODY_FILE, NULL, "FILE"},
         {{"officer", "list"}, "GET", V1 "/measures/officers", BODY_NONE, NULL, ""},
+        {{"officer", "revoke"},
+         "POST",
+         V1 "/measures/officers/{}/revoke",
+         BODY_FLAGS,
+         reason,
+         "ID --reason TEXT"},
         {{"measure", "file"}, "POST", V1 "/measures", BODY_FILE, NULL, "FILE"},
         {{"measure", "list"},
          "GET",
@@ -215,6 +223,12 @@ static const struct http_verb http_verbs[] = {
          BODY_FILE,
          NULL,
          "ID FILE"},
+        {{"measure", "commission-response"},
+         "POST",
+         V1 "/measures/{}/commission-response",
+         BODY_FLAGS,
+         response,
+         "ID --response acknowledged|objection [--reason TEXT]"},
         {{"measure", "administrator-notice"},
          "POST",
          V1 "/measures/{}/administrator-notice",

@@ -1,7 +1,7 @@
 /*
  * acdd.c — the central server (DOMAIN.md §1–§6): the single window for reports and
  * notifications, agreements, oversight and provision, over one store. main reads like a table
- * of contents: options, keys, store, writer, HTTP, wait for SIGTERM, stop in reverse.
+ * of contents: options, keys, store, writer, purger, HTTP, wait for SIGTERM, stop in reverse.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -12,6 +12,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "purger.h"
 #include "server.h"
 
 static void usage(void)
@@ -43,7 +44,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	                                         {NULL, 0, NULL, 0}};
 	int ch;
 	/* --threads: requests served at once, each with its own store connection (the pool adds
-	 * 2 and stops at 256). A request holds its connection while it waits for its group's
+	 * 3 and stops at 256). A request holds its connection while it waits for its group's
 	 * fsync, so this bounds the durable requests in flight: 128 fill groups at the rates
 	 * bench/server measures (docs/decisions/0010). */
 	*o = (struct options){.threads = 128};
@@ -109,19 +110,25 @@ int main(int argc, char **argv)
 		fatalx(2, "%s", e.msg);
 	if (o.prefixes && prefix_table_load(o.prefixes, o.country, &srv.prefixes, &e) != ACD_OK)
 		fatalx(2, "%s", e.msg);
-	if (db_open(o.db, o.threads + 2, &srv.db, &e) != ACD_OK)
+	/* A connection per request thread, the writer's, the purger's, and one to spare; at
+	 * --threads 254 the purger waits for a free one (the pool holds 256). */
+	if (db_open(o.db, o.threads + 3 > 256 ? 256 : o.threads + 3, &srv.db, &e) != ACD_OK)
 		fatalx(e.status, "%s", e.msg);
-	srv.writer = writer_start(srv.db, &srv.keys, &e);
-	if (!srv.writer)
-		fatalx(5, "%s", e.msg);
-
-	/* SIGTERM and SIGINT are taken by sigwait below, in this thread only. */
+	/* SIGTERM and SIGINT are taken by sigwait below, in this thread only: blocked before
+	 * any thread starts, since every thread inherits the mask, and a signal that reached a
+	 * thread not blocking it would kill acdd before the head file is written. */
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	srv.writer = writer_start(srv.db, &srv.keys, &e);
+	if (!srv.writer)
+		fatalx(5, "%s", e.msg);
+	struct purger *purger = purger_start(&srv, &e);
+	if (!purger && srv.cfg.purge_interval > 0)
+		fatalx(5, "%s", e.msg);
 	struct http_daemon *http = http_start(&srv, o.listen, o.tls_cert, o.tls_key, &e);
 	if (!http)
 		fatalx(2, "%s", e.msg);
@@ -131,6 +138,7 @@ int main(int argc, char **argv)
 	sigwait(&stop, &sig);
 	log_info("signal %d: stopping", sig);
 	http_stop(http);
+	purger_stop(purger);
 	writer_stop(srv.writer);
 	db_close(srv.db);
 	if (srv.prefixes)

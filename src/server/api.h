@@ -78,6 +78,7 @@ int api_stats_diet(struct request *rq, struct reply *rp);
 /* designation (指定) */
 int api_measure_officer_add(struct request *rq, struct reply *rp);
 int api_measure_officer_list(struct request *rq, struct reply *rp);
+int api_measure_officer_revoke(struct request *rq, struct reply *rp);
 /* cases */
 int api_measure_create(struct request *rq, struct reply *rp);
 int api_measure_list(struct request *rq, struct reply *rp);
@@ -89,6 +90,7 @@ int api_measure_decide(struct request *rq, struct reply *rp);
 int api_measure_consultation(struct request *rq, struct reply *rp);
 int api_measure_execution(struct request *rq, struct reply *rp);
 int api_measure_commission_notice(struct request *rq, struct reply *rp);
+int api_measure_commission_response(struct request *rq, struct reply *rp);
 int api_measure_admin_notice(struct request *rq, struct reply *rp);
 int api_measure_withdraw(struct request *rq, struct reply *rp);
 int api_measure_close(struct request *rq, struct reply *rp);

@@ -21,6 +21,7 @@ void config_defaults(struct config *c)
 	c->commission_notice = 24 * HOUR;
 	c->retain_records = 365 * DAY;
 	c->retain_stats = 1830 * DAY;
+	c->purge_interval = 24 * HOUR;
 }
 
 /* Reads a positive number of `unit`s from obj[key] when present. */
@@ -33,6 +34,22 @@ static enum acd_status read_span(json_t *obj, const char *key, acd_time unit, ac
 	if (!json_is_number(v) || json_number_value(v) <= 0)
 		return acd_fail(e, ACD_EINPUT, "%s: %s must be a positive number", path, key);
 	*out = (acd_time)(json_number_value(v) * (double)unit);
+	return ACD_OK;
+}
+
+/* Reads obj[key] in `unit`s when present: 0 (off) or at least a second. */
+static enum acd_status read_interval(json_t *obj, const char *key, acd_time unit, acd_time *out,
+                                     const char *path, struct acd_error *e)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return ACD_OK;
+	double n = json_is_number(v) ? json_number_value(v) : -1;
+	acd_time span = (acd_time)(n * (double)unit);
+	if (n < 0 || (n > 0 && span < ACD_USEC))
+		return acd_fail(e, ACD_EINPUT, "%s: %s must be 0 (off) or at least one second",
+		                path, key);
+	*out = span;
 	return ACD_OK;
 }
 
@@ -105,7 +122,8 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 	if (st == ACD_OK && mj)
 		st = read_span(mj, "commission_notice_hours", HOUR, &c->commission_notice, path, e);
 	json_t *rt = json_object_get(root, "retention");
-	static const char *const rk[] = {"records_days", "stats_days", NULL};
+	static const char *const rk[] = {"records_days", "stats_days", "purge_interval_hours",
+	                                 NULL};
 	if (st == ACD_OK && rt)
 		st = json_is_object(rt) ? only_keys(rt, rk, "retention.", path, e)
 		                        : acd_fail(e, ACD_EINPUT, "%s: retention: object", path);
@@ -113,6 +131,8 @@ enum acd_status config_load(const char *path, struct config *c, struct acd_error
 		st = read_span(rt, "records_days", DAY, &c->retain_records, path, e);
 	if (st == ACD_OK && rt)
 		st = read_span(rt, "stats_days", DAY, &c->retain_stats, path, e);
+	if (st == ACD_OK && rt)
+		st = read_interval(rt, "purge_interval_hours", HOUR, &c->purge_interval, path, e);
 	json_decref(root);
 	return st;
 }

@@ -7,11 +7,13 @@
  *    "notification_transition": {"enforced_at": "2027-11-01T00:00:00+09:00", "months": 6,
  *                                "due_days": 30},
  *    "measures": {"commission_notice_hours": 24},
- *    "retention": {"records_days": 365, "stats_days": 1830}}
+ *    "retention": {"records_days": 365, "stats_days": 1830, "purge_interval_hours": 24}}
  *
  * Retention (保存期間) has no period in the Act yet; the defaults keep records a year and
  * statistics five fiscal years (the Diet report and the three-year law review need them).
- * The audit log has no period: it is the evidence, and it holds no content.
+ * The audit log has no period: it is the evidence, and it holds no content. acdd purges by
+ * itself when the last purge is `purge_interval_hours` old (fractions allowed, down to one
+ * second, for tests; 0 leaves purging to `acd purge`).
  */
 #ifndef ACD_CONFIG_H
 #define ACD_CONFIG_H
@@ -33,6 +35,7 @@ struct config {
 	 * statistics lines this long after their interval ends. */
 	acd_time retain_records;
 	acd_time retain_stats;
+	acd_time purge_interval; /* acdd's own purge runs this often; 0: never */
 };
 
 void config_defaults(struct config *c);

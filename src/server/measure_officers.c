@@ -4,7 +4,9 @@
  * Commissioner (警察庁長官), or an SDF officer designated by the Minister of Defense, for a
  * period. Police officers of the NPA itself carry the `npa` flag: only they may act on a
  * computer abroad. Recorded by an admin or by the officer's own agency; each designation is
- * audited. A case may only name an officer designated at the time (measures.c).
+ * audited. A case may only name an officer designated at the time (measures.c). Whoever may
+ * designate may also end a designation early (revoke, with a reason): from then on the officer
+ * can be named on no new case and log no execution whose time is after the revocation.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -146,22 +148,119 @@ int api_measure_officer_list(struct request *rq, struct reply *rp)
 	if (db_query(
 	            rq->c,
 	            "SELECT id, user_id, org, agency, designated_by, npa, valid_from, valid_until, "
-	            "created_by, created_at FROM measure_officers WHERE "
+	            "created_by, created_at, revoked_at, revoked_by, revoke_reason "
+	            "FROM measure_officers WHERE "
 	            "(CAST($1 AS TEXT) IS NULL OR org = $1) ORDER BY created_at, id",
 	            p, 1, &r, &e) != ACD_OK)
 		return api_store_error(rp, &e);
 	json_t *items = json_array();
-	for (int i = 0; i < db_rows_count(r); i++)
-		json_array_append_new(
-		        items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:o}", "id",
-		                         db_rows_get(r, i, 0), "user", db_rows_get(r, i, 1), "org",
-		                         db_rows_get(r, i, 2), "agency", db_rows_get(r, i, 3),
-		                         "designated_by", db_rows_get(r, i, 4), "npa",
-		                         strcmp(db_rows_get(r, i, 5), "1") == 0, "valid_from",
-		                         api_time_json(db_rows_get(r, i, 6)), "valid_until",
-		                         api_time_json(db_rows_get(r, i, 7)), "created_by",
-		                         db_rows_get(r, i, 8), "created_at",
-		                         api_time_json(db_rows_get(r, i, 9))));
+	for (int i = 0; i < db_rows_count(r); i++) {
+		json_t *o = json_pack(
+		        "{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:o}", "id",
+		        db_rows_get(r, i, 0), "user", db_rows_get(r, i, 1), "org",
+		        db_rows_get(r, i, 2), "agency", db_rows_get(r, i, 3), "designated_by",
+		        db_rows_get(r, i, 4), "npa", strcmp(db_rows_get(r, i, 5), "1") == 0,
+		        "valid_from", api_time_json(db_rows_get(r, i, 6)), "valid_until",
+		        api_time_json(db_rows_get(r, i, 7)), "created_by", db_rows_get(r, i, 8),
+		        "created_at", api_time_json(db_rows_get(r, i, 9)));
+		json_object_set_new(o, "revoked",
+		                    db_rows_get(r, i, 10)
+		                            ? json_pack("{s:o, s:s?, s:s?}", "at",
+		                                        api_time_json(db_rows_get(r, i, 10)), "by",
+		                                        db_rows_get(r, i, 11), "reason",
+		                                        db_rows_get(r, i, 12))
+		                            : json_null());
+		json_array_append_new(items, o);
+	}
 	db_rows_free(r);
 	return reply_json(rp, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ── ending a designation early (指定の取消し) ── */
+
+static const struct form_field revoke_form[] = {{"reason", FORM_TEXT, true, 2000, NULL, NULL}};
+
+struct revocation {
+	const struct principal *who;
+	const char *id;
+	const char *reason;
+	int status;
+	const char *field;
+	char why[300];
+};
+
+static enum acd_status refuse_revocation(struct revocation *v, int status, const char *field,
+                                         const char *msg, struct acd_error *e)
+{
+	v->status = status;
+	v->field = field;
+	snprintf(v->why, sizeof v->why, "%s", msg);
+	return acd_fail(e, status == 404 ? ACD_ENOTFOUND : ACD_ECONFLICT, "%s", msg);
+}
+
+static enum acd_status revoke_designation(struct txn *t, void *arg, struct acd_error *e)
+{
+	struct revocation *v = arg;
+	const char *p1[1] = {v->id};
+	struct db_rows *r;
+	enum acd_status st = db_query(
+	        t->c, "SELECT org, valid_until, revoked_at FROM measure_officers WHERE id = $1", p1,
+	        1, &r, e);
+	if (st != ACD_OK)
+		return st;
+	bool found = db_rows_count(r) == 1 &&
+	             (v->who->role == ROLE_ADMIN || strcmp(db_rows_get(r, 0, 0), v->who->org) == 0);
+	bool revoked = found && db_rows_get(r, 0, 2);
+	bool ended = found && strtoll(db_rows_get(r, 0, 1), NULL, 10) <= t->now;
+	db_rows_free(r);
+	/* Another agency's designation reads as absent (0013). */
+	if (!found)
+		return refuse_revocation(v, 404, NULL, "no such designation", e);
+	if (revoked)
+		return refuse_revocation(v, 409, "revoked", "revoked: already revoked", e);
+	if (ended)
+		return refuse_revocation(v, 409, "valid_until",
+		                         "valid_until: the designation has already ended", e);
+	char at[24];
+	snprintf(at, sizeof at, "%" PRId64, (int64_t)t->now);
+	const char *p[4] = {v->id, at, v->who->user, v->reason};
+	st = db_exec(t->c,
+	             "UPDATE measure_officers SET revoked_at = $2, revoked_by = $3, "
+	             "revoke_reason = $4 WHERE id = $1",
+	             p, 4, NULL, e);
+	if (st != ACD_OK)
+		return st;
+	char detail[2100];
+	snprintf(detail, sizeof detail, "reason=%s", v->reason);
+	struct audit_entry a = {
+	        v->who->user, role_name(v->who->role), "measure.revoke", v->id, NULL, detail};
+	return txn_audit(t, &a, e);
+}
+
+int api_measure_officer_revoke(struct request *rq, struct reply *rp)
+{
+	json_t *body = request_json(rq, rp);
+	if (!body)
+		return rp->status;
+	const char *field = NULL;
+	char msg[256];
+	if (!form_check(body, revoke_form, sizeof revoke_form / sizeof revoke_form[0], true, &field,
+	                msg, sizeof msg)) {
+		reply_error(rp, 400, "invalid", field, "%s", msg);
+	} else {
+		struct revocation v = {.who = &rq->who,
+		                       .id = rq->params[0],
+		                       .reason =
+		                               json_string_value(json_object_get(body, "reason"))};
+		struct acd_error e = {0};
+		if (writer_run(rq->srv->writer, revoke_designation, &v, &e) == ACD_OK)
+			reply_json(rp, 200, json_pack("{s:s, s:b}", "id", v.id, "revoked", 1));
+		else if (v.status)
+			reply_error(rp, v.status, v.status == 404 ? "not_found" : "conflict",
+			            v.field, "%s", v.why);
+		else
+			api_store_error(rp, &e);
+	}
+	json_decref(body);
+	return rp->status;
 }

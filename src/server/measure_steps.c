@@ -10,6 +10,8 @@
  *     └─withdraw (open, requested)──▶ withdrawn          approved ──close──▶ closed (unexecuted)
  *   executing ──close (administrator notice or its reason recorded, and the commission's
  *               notice when executed without approval)──▶ closed (outcome executed)
+ *   after a notice afterwards, in any state: the commission's response (acknowledged or an
+ *   objection with its reason), once
  *
  * Preconditions of an execution: the commission's prior approval (事前承認), or urgency — then
  * the commission is notified afterwards (事後通知) within the configured period from the first
@@ -101,6 +103,21 @@ static enum acd_status past_time(struct txn *t, struct step *s, const char *name
 	return ACD_OK;
 }
 
+/* Drops a UTF-8 sequence that truncating `s` to its buffer cut short, so the history and the
+ * audit log keep valid text (a long reason is kept whole in its own column). */
+static void trim_utf8(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (i - 1 + want > n)
+		s[i - 1] = '\0';
+}
+
 static enum acd_status step_txn(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct step *s = arg;
@@ -115,6 +132,7 @@ static enum acd_status step_txn(struct txn *t, void *arg, struct acd_error *e)
 	db_rows_free(r);
 	if (st != ACD_OK)
 		return st;
+	trim_utf8(s->detail);
 	return measure_event(t, s->who, s->id, s->event, s->detail[0] ? s->detail : NULL, e);
 }
 
@@ -272,7 +290,7 @@ static bool case_lists(struct db_rows *r, const char *action)
 	return found;
 }
 
-/* The officer's designation still holds at `at`. */
+/* The officer's designation still holds at `at`: within its period and not revoked before. */
 static bool still_designated(struct db_conn *c, struct db_rows *r, acd_time at)
 {
 	char ats[24];
@@ -281,7 +299,8 @@ static bool still_designated(struct db_conn *c, struct db_rows *r, acd_time at)
 	struct db_rows *d;
 	if (db_query(c,
 	             "SELECT 1 FROM measure_officers WHERE id = $1 AND valid_from <= CAST($2 AS "
-	             "BIGINT) AND valid_until > CAST($2 AS BIGINT)",
+	             "BIGINT) AND valid_until > CAST($2 AS BIGINT) AND (revoked_at IS NULL OR "
+	             "revoked_at > CAST($2 AS BIGINT))",
 	             p, 2, &d, NULL) != ACD_OK)
 		return false;
 	bool ok = db_rows_count(d) == 1;
@@ -433,6 +452,51 @@ static const struct form_field commission_notice_form[] = {
 int api_measure_commission_notice(struct request *rq, struct reply *rp)
 {
 	return run_step(rq, rp, commission_notice_form, 2, commission_notice, "commission-notice");
+}
+
+/* The commission's response to the notice afterwards: acknowledged, or an objection with
+ * its reason; once. It changes neither the state nor the notice's flags (due, overdue,
+ * late): those say when the agency acted, this what the commission made of it. */
+static enum acd_status commission_response(struct txn *t, struct step *s, struct db_rows *r,
+                                           struct acd_error *e)
+{
+	const char *response = json_string_value(json_object_get(s->body, "response"));
+	const char *reason = json_string_value(json_object_get(s->body, "reason"));
+	if (strcmp(response, "objection") == 0 && !reason)
+		return refuse(s, 400, "reason", e, "reason: required for an objection");
+	if (!db_rows_get(r, 0, M_NOTICE_DUE))
+		return refuse(
+		        s, 409, "commission_notice", e,
+		        "commission_notice: this case was not executed without prior approval; "
+		        "there is no notice afterwards to respond to");
+	if (!db_rows_get(r, 0, M_CNOTICE_AT))
+		return refuse(s, 409, "commission_notice", e,
+		              "commission_notice: the agency has not notified the commission yet");
+	if (db_rows_get(r, 0, M_CRESP))
+		return refuse(s, 409, "commission_response", e,
+		              "commission_response: already recorded (%s)",
+		              db_rows_get(r, 0, M_CRESP));
+	char at[24];
+	fmt_time(t->now, at);
+	const char *v[4] = {response, at, s->who->user, reason};
+	snprintf(s->state, sizeof s->state, "%s", db_rows_get(r, 0, M_STATE));
+	snprintf(s->detail, sizeof s->detail, "%s%s%s", response, reason ? ": " : "",
+	         reason ? reason : "");
+	return update(t, s,
+	              "commission_response = $2, commission_response_at = $3, "
+	              "commission_response_by = $4, commission_response_reason = $5",
+	              v, 4, e);
+}
+
+static const char *const responses[] = {"acknowledged", "objection", NULL};
+static const struct form_field commission_response_form[] = {
+        {"response", FORM_ENUM, true, 0, responses, NULL},
+        {"reason", FORM_TEXT, false, 4000, NULL, NULL}};
+
+int api_measure_commission_response(struct request *rq, struct reply *rp)
+{
+	return run_step(rq, rp, commission_response_form, 2, commission_response,
+	                "commission-response");
 }
 
 static enum acd_status admin_notice(struct txn *t, struct step *s, struct db_rows *r,

@@ -121,8 +121,8 @@ static enum acd_status refuse_case(struct new_case *nc, const char *field, struc
 	return acd_fail(e, ACD_ECONFLICT, "%s", nc->why);
 }
 
-/* A case names an officer designated now, for its agency, within the filing agency; for a
- * computer abroad the police act only through NPA officers (警察庁の職員). */
+/* A case names an officer designated now (and not revoked), for its agency, within the filing
+ * agency; for a computer abroad the police act only through NPA officers (警察庁の職員). */
 static enum acd_status insert_case(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct new_case *nc = arg;
@@ -138,7 +138,7 @@ static enum acd_status insert_case(struct txn *t, void *arg, struct acd_error *e
 	        t->c,
 	        "SELECT id, npa FROM measure_officers WHERE user_id = $1 AND agency = $2 AND "
 	        "org = $3 AND valid_from <= CAST($4 AS BIGINT) AND valid_until > CAST($4 AS "
-	        "BIGINT) "
+	        "BIGINT) AND (revoked_at IS NULL OR revoked_at > CAST($4 AS BIGINT)) "
 	        "ORDER BY npa DESC, id",
 	        p, 4, &r, e);
 	if (st != ACD_OK)
@@ -257,6 +257,14 @@ static json_t *measure_json(struct db_rows *r, int i, acd_time now)
 	                              "reference", db_rows_get(r, i, M_CNOTICE_REF), "overdue",
 	                              notice_overdue(r, i, now), "late",
 	                              due && cn && strtoll(cn, NULL, 10) > strtoll(due, NULL, 10)));
+	json_object_set_new(json_object_get(o, "commission_notice"), "response",
+	                    db_rows_get(r, i, M_CRESP)
+	                            ? json_pack("{s:s, s:o, s:s?, s:s?}", "response",
+	                                        db_rows_get(r, i, M_CRESP), "at",
+	                                        api_time_json(db_rows_get(r, i, M_CRESP_AT)), "by",
+	                                        db_rows_get(r, i, M_CRESP_BY), "reason",
+	                                        db_rows_get(r, i, M_CRESP_REASON))
+	                            : json_null());
 	json_object_set_new(o, "administrator_notice",
 	                    json_pack("{s:o, s:s?}", "given_at",
 	                              api_time_json(db_rows_get(r, i, M_ANOTICE_AT)),

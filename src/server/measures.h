@@ -15,7 +15,8 @@
 	"target_location, harm, urgency, actions, state, decided_by, decided_at, "                 \
 	"decision_reason, consulted_at, consultation_ref, first_executed_at, notice_due, "         \
 	"commission_notice_at, commission_notice_ref, admin_notice_at, admin_notice_reason, "      \
-	"outcome, outcome_at, closed_at"
+	"outcome, outcome_at, closed_at, commission_response, commission_response_at, "            \
+	"commission_response_by, commission_response_reason"
 enum {
 	M_ID,
 	M_ORG,
@@ -43,7 +44,11 @@ enum {
 	M_ANOTICE_REASON,
 	M_OUTCOME,
 	M_OUTCOME_AT,
-	M_CLOSED_AT
+	M_CLOSED_AT,
+	M_CRESP,
+	M_CRESP_AT,
+	M_CRESP_BY,
+	M_CRESP_REASON
 };
 
 /* The fixed list of actions a case may authorise (措置の内容); never free text. */

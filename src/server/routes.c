@@ -112,6 +112,11 @@ const struct route routes[] = {
         {"GET", "/api/v1/measures/officers", api_measure_officer_list,
          R(ADMIN) | R(MEASURES_OFFICER) | R(COMMISSION),
          "The designations (an agency sees its own)", NULL},
+        {"POST", "/api/v1/measures/officers/{id}/revoke", api_measure_officer_revoke,
+         R(ADMIN) | R(MEASURES_OFFICER),
+         "End a designation early, with a reason: the officer can be named on no new case "
+         "(another agency's designation: 404)",
+         "DesignationRevocation"},
         {"GET", "/api/v1/measures/outcomes", api_measure_outcomes, R(COMMISSION) | R(ANALYST),
          "Measures settled in a period by outcome, for the Diet report (from, until, agency)",
          NULL},
@@ -137,6 +142,11 @@ const struct route routes[] = {
         {"POST", "/api/v1/measures/{id}/commission-notice", api_measure_commission_notice,
          R(MEASURES_OFFICER), "Notify the commission after an urgent execution (事後通知)",
          "MeasureNotice"},
+        {"POST", "/api/v1/measures/{id}/commission-response", api_measure_commission_response,
+         R(COMMISSION),
+         "The commission's response to a notice afterwards: acknowledged, or objection with a "
+         "reason; once",
+         "CommissionResponse"},
         {"POST", "/api/v1/measures/{id}/administrator-notice", api_measure_admin_notice,
          R(MEASURES_OFFICER),
          "Record the notice to the computer's administrator, or why it was not given",

@@ -7,22 +7,43 @@
 
 #include "txn.h"
 
-struct purge_job {
-	const struct retention *r;
-	acd_time now;
-	const char *actor;
-	struct purge_result *out;
-};
-
 /* The cut-off for a period: everything strictly older goes; a zero period keeps all. */
 static acd_time cutoff(acd_time now, acd_time period)
 {
 	return period > 0 ? now - period : INT64_MIN;
 }
 
-static enum acd_status purge_rows(struct txn *t, void *arg, struct acd_error *e)
+/* Whether a purge was recorded in (now - gap, now]. */
+static enum acd_status purged_within(struct txn *t, acd_time now, acd_time gap, bool *recent,
+                                     struct acd_error *e)
 {
-	struct purge_job *j = arg;
+	char from[24], to[24];
+	snprintf(from, sizeof from, "%" PRId64, (int64_t)(now - gap));
+	snprintf(to, sizeof to, "%" PRId64, (int64_t)now);
+	const char *p[2] = {from, to};
+	struct db_rows *r = NULL;
+	enum acd_status st = db_query(t->c,
+	                              "SELECT COUNT(*) FROM purges WHERE at > CAST($1 AS BIGINT) "
+	                              "AND at <= CAST($2 AS BIGINT)",
+	                              p, 2, &r, e);
+	if (st != ACD_OK)
+		return st;
+	const char *n = db_rows_count(r) == 1 ? db_rows_get(r, 0, 0) : NULL;
+	*recent = n && strcmp(n, "0") != 0;
+	db_rows_free(r);
+	return ACD_OK;
+}
+
+enum acd_status retention_purge_change(struct txn *t, void *arg, struct acd_error *e)
+{
+	struct retention_purge_job *j = arg;
+	memset(j->out, 0, sizeof *j->out);
+	j->skipped = false;
+	if (j->min_gap > 0) {
+		enum acd_status st = purged_within(t, j->now, j->min_gap, &j->skipped, e);
+		if (st != ACD_OK || j->skipped)
+			return st;
+	}
 	char rc[24], sc[24], nows[24];
 	snprintf(rc, sizeof rc, "%" PRId64, (int64_t)cutoff(j->now, j->r->records));
 	snprintf(sc, sizeof sc, "%" PRId64, (int64_t)cutoff(j->now, j->r->stats));
@@ -106,20 +127,25 @@ static void scrub_pg(struct db_conn *c, struct purge_result *out)
 	         "wal_recycle=off)");
 }
 
-enum acd_status retention_purge(struct db *db, const struct keys *k, const struct retention *r,
-                                acd_time now, const char *actor, struct purge_result *out,
-                                struct acd_error *e)
+void retention_scrub(struct db *db, struct purge_result *out)
 {
-	memset(out, 0, sizeof *out);
-	struct purge_job j = {r, now, actor, out};
-	enum acd_status st = txn_run(db, k, purge_rows, &j, e);
-	if (st != ACD_OK)
-		return st;
 	struct db_conn *c = db_acquire(db);
 	if (db_kind(db) == DB_SQLITE)
 		scrub_sqlite(c, out);
 	else
 		scrub_pg(c, out);
 	db_release(db, c);
+}
+
+enum acd_status retention_purge(struct db *db, const struct keys *k, const struct retention *r,
+                                acd_time now, const char *actor, struct purge_result *out,
+                                struct acd_error *e)
+{
+	memset(out, 0, sizeof *out);
+	struct retention_purge_job j = {r, now, actor, 0, out, false};
+	enum acd_status st = txn_run(db, k, retention_purge_change, &j, e);
+	if (st != ACD_OK)
+		return st;
+	retention_scrub(db, out);
 	return ACD_OK;
 }

@@ -384,8 +384,22 @@ static const char migration_7[] =
         " records BIGINT NOT NULL);\n"
         "CREATE INDEX exports_at ON exports (at);\n";
 
+/* Migration 8: measures follow-ups (docs/decisions/0014). A designation may be ended early
+ * (revoked) with a reason; the commission records its response to a notice afterwards
+ * (事後通知): acknowledged, or an objection with a reason. */
+static const char migration_8[] =
+        "ALTER TABLE measure_officers ADD COLUMN revoked_at BIGINT NULL;\n"
+        "ALTER TABLE measure_officers ADD COLUMN revoked_by TEXT NULL REFERENCES users (id);\n"
+        "ALTER TABLE measure_officers ADD COLUMN revoke_reason TEXT NULL;\n"
+        "ALTER TABLE measures ADD COLUMN commission_response TEXT NULL"
+        " CHECK (commission_response IN ('acknowledged', 'objection'));\n"
+        "ALTER TABLE measures ADD COLUMN commission_response_at BIGINT NULL;\n"
+        "ALTER TABLE measures ADD COLUMN commission_response_by TEXT NULL REFERENCES users (id);\n"
+        "ALTER TABLE measures ADD COLUMN commission_response_reason TEXT NULL;\n";
+
 const char *const schema_migrations[] = {
-        migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
+        migration_1, migration_2, migration_3, migration_4,
+        migration_5, migration_6, migration_7, migration_8,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
