@@ -103,12 +103,15 @@ def spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want):
     for b in waiting:
         p = os.path.join(spool, b)
         check(stat.S_IMODE(os.stat(p).st_mode) == 0o600, f"{backend}: {b} is 0600")
-        with open(p) as f:
-            body = json.load(f)
-        check(body["batch"].startswith("t-2:") and body["sensor"] == "t-2" and
-              all(x["type"] == "flow" for x in body["records"]) and
-              all(x["type"] == "stats" for x in body["stats"]),
-              f"{backend}: a spooled batch holds Contract 4 lines only")
+        with open(p, "rb") as f:
+            raw = f.read()
+        lines = [json.loads(x) for x in raw.split(b"\n")[:-1]]
+        head, body = lines[0], lines[1:]
+        check(raw.endswith(b"\n") and head["batch"].startswith("t-2:") and
+              head["sensor"] == "t-2" and len(body) == head["records"] + head["stats"] and
+              all(x["type"] == "flow" for x in body[:head["records"]]) and
+              all(x["type"] == "stats" for x in body[head["records"]:]),
+              f"{backend}: a spooled batch is NDJSON: its header, then Contract 4 lines only")
     r = acdtest.sensor_server(srv.base, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
                               extra=["--sensor-id", "t-2"])
     check(r.returncode == 0 and b"sent first" in r.stderr,

@@ -40,9 +40,9 @@ struct uploader {
 	pthread_mutex_t lock;
 	pthread_cond_t sealed_cv, room_cv, send_cv, done_cv;
 
-	/* The open batch: JSON array contents, comma-separated. */
+	/* The open batch: its record lines and its stats lines, each '\n'-terminated. */
 	struct linebuf rec, st;
-	uint64_t nrec;
+	uint64_t nrec, nst;
 	int64_t opened_at; /* monotonic usec of its first line */
 
 	struct sealed *head, *tail;
@@ -83,18 +83,16 @@ static void wait_until(pthread_cond_t *cv, pthread_mutex_t *m, int64_t usec)
 	pthread_cond_timedwait(cv, m, &ts);
 }
 
-/* Appends `len` bytes of '\n'-terminated lines as JSON array elements: the lines are JSON
- * objects without raw newlines, so each '\n' becomes the separating comma. */
-static void add_lines(struct linebuf *b, const char *p, size_t len)
+/* Appends `len` bytes of '\n'-terminated lines as they are (the batch is NDJSON); returns
+ * how many lines they were, counted rather than trusted: the header must announce exactly
+ * the lines that follow it. */
+static uint64_t add_lines(struct linebuf *b, const char *p, size_t len)
 {
-	if (len == 0)
-		return;
-	if (b->len)
-		linebuf_append(b, ",", 1);
-	size_t at = b->len;
-	linebuf_append(b, p, len - 1);
-	for (char *q = b->data + at; (q = memchr(q, '\n', (size_t)(b->data + b->len - q)));)
-		*q++ = ',';
+	uint64_t n = 0;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + len - q))); q++)
+		n++;
+	linebuf_append(b, p, len);
+	return n;
 }
 
 /* A name that sorts after every earlier one of this sensor (milliseconds, kept monotonic
@@ -120,17 +118,17 @@ static void seal_locked(struct uploader *u)
 	next_name(u, s->name);
 	struct linebuf b = {0};
 	char head[256];
-	int hl = snprintf(head, sizeof head, "{\"batch\":\"%s:%s\",\"sensor\":\"%s\",\"records\":[",
-	                  u->cfg.sensor_id, s->name, u->cfg.sensor_id);
+	int hl = snprintf(head, sizeof head,
+	                  "{\"batch\":\"%s:%s\",\"sensor\":\"%s\",\"records\":%" PRIu64
+	                  ",\"stats\":%" PRIu64 "}\n",
+	                  u->cfg.sensor_id, s->name, u->cfg.sensor_id, u->nrec, u->nst);
 	linebuf_append(&b, head, (size_t)hl);
 	linebuf_append(&b, u->rec.data ? u->rec.data : "", u->rec.len);
-	linebuf_append(&b, "],\"stats\":[", 11);
 	linebuf_append(&b, u->st.data ? u->st.data : "", u->st.len);
-	linebuf_append(&b, "]}", 2);
 	s->body = b.data;
 	s->len = b.len;
 	u->rec.len = u->st.len = 0;
-	u->nrec = 0;
+	u->nrec = u->nst = 0;
 	if (u->tail)
 		u->tail->next = s;
 	else
@@ -140,7 +138,7 @@ static void seal_locked(struct uploader *u)
 	pthread_cond_signal(&u->sealed_cv);
 }
 
-static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size_t len, uint64_t n)
+static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size_t len)
 {
 	if (len == 0)
 		return;
@@ -150,8 +148,8 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 		pthread_cond_wait(&u->room_cv, &u->lock);
 	if (u->rec.len == 0 && u->st.len == 0)
 		u->opened_at = mono_usec();
-	add_lines(b, p, len);
-	u->nrec += n;
+	uint64_t n = add_lines(b, p, len);
+	*(b == &u->rec ? &u->nrec : &u->nst) += n;
 	if (u->nrec >= u->cfg.batch_records || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
 		seal_locked(u);
 	pthread_mutex_unlock(&u->lock);
@@ -159,12 +157,14 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 
 void uploader_records(struct uploader *u, const char *lines, size_t len, uint64_t n)
 {
-	hand_over(u, &u->rec, lines, len, n);
+	(void)n; /* counted again as the lines are appended */
+	hand_over(u, &u->rec, lines, len);
 }
 
 void uploader_stats(struct uploader *u, const char *lines, size_t len, uint64_t n)
 {
-	hand_over(u, &u->st, lines, len, n);
+	(void)n;
+	hand_over(u, &u->st, lines, len);
 }
 
 static void push_name_locked(struct uploader *u, const char *name)
@@ -294,7 +294,7 @@ static enum outcome send_one(struct uploader *u, const char *name)
 	sig_sign_b64((const uint8_t *)body, len, u->cfg.key, sig, sizeof sig);
 	snprintf(sigh, sizeof sigh, "X-ACD-Signature: %s", sig);
 	snprintf(idh, sizeof idh, "X-ACD-Sensor: %s", u->cfg.sensor_id);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/x-ndjson");
 	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip on loopback */
 	h = curl_slist_append(h, idh);
 	h = curl_slist_append(h, sigh);

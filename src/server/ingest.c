@@ -1,17 +1,20 @@
 /*
  * ingest.c — sensors post batches of selected records and stats to /api/v1/ingest, each batch
  * signed with the sensor's Ed25519 key over the exact body bytes (header X-ACD-Signature,
- * the sensor named in X-ACD-Sensor). acdd checks, before storing anything: the sensor is
- * registered and the signature is its; every record and stats line is well formed and from
- * that sensor; every record names an approval issued for the sensor's facility and lies
- * within it (record_check.h). A batch that fails any check is refused whole, with the reason.
- * A batch id already stored is acknowledged again and stored nothing: at-least-once delivery,
- * exactly-once storage.
+ * the sensor named in X-ACD-Sensor). A batch is NDJSON (decision 0018): a header line
+ * {"batch","sensor","records":N,"stats":M}, then N record lines, then M stats lines; each
+ * line is parsed and checked on its own and stored as sent. acdd checks, before storing anything:
+ * the sensor is registered and the signature is its; every record and stats line is well formed and
+ * from that sensor; every record names an approval issued for the sensor's facility and lies within
+ * it (record_check.h). A batch that fails any check is refused whole, with the reason. A batch id
+ * already stored is acknowledged again and stored nothing: at-least-once delivery, exactly-once
+ * storage.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "approval.h"
@@ -20,6 +23,7 @@
 
 #define INGEST_APPROVALS_MAX 64 /* distinct approvals one batch may name */
 #define SELECTED_LABEL       "selected-communications-information"
+#define INGEST_MEDIA_TYPE    "application/x-ndjson"
 
 /* One approval a batch names, parsed from its signed document. */
 struct batch_approval {
@@ -28,10 +32,40 @@ struct batch_approval {
 	acd_time revoked_at;
 };
 
+/* A checked record line: what its row needs. Strings point into the batch's arena, `line`
+ * into its copy of the body (the exact bytes the sensor signed, stored as `doc`). */
+struct batch_record {
+	const char *line, *id, *approval, *direction, *src, *dst;
+	acd_time first, last;
+	json_int_t proto, packets, bytes;
+};
+
+/* A checked stats line; approval NULL when the line names none. */
+struct batch_stats {
+	const char *line, *approval;
+	acd_time from, to;
+};
+
+/*
+ * A batch as posted: the body split into its lines (a copy, each '\n' turned into '\0', so a
+ * line is a C string: jansson refuses a raw NUL in a line it accepts). No tree of the whole
+ * batch is ever built: each line is parsed, checked and freed in turn, and what storing needs
+ * is kept in the small structs above. The arena holds their strings; a JSON string takes at
+ * least its length plus two quotes in the body, so body_len bytes always suffice.
+ */
 struct batch {
-	const char *id, *sensor;
+	char id[129];
+	const char *sensor;
 	char facility[64];
-	json_t *records, *stats;
+	char *text;         /* the body's copy, lines NUL-terminated */
+	const char **lines; /* line i (0: the header) */
+	size_t n_lines;
+	char *arena;
+	size_t arena_len, arena_used;
+	struct batch_record *records;
+	size_t n_records;
+	struct batch_stats *stats;
+	size_t n_stats;
 	struct batch_approval approvals[INGEST_APPROVALS_MAX];
 	size_t n_approvals;
 	bool duplicate;
@@ -41,6 +75,24 @@ static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n_approvals; i++)
 		approval_free(&b->approvals[i].a);
+	free(b->text);
+	free(b->lines);
+	free(b->arena);
+	free(b->records);
+	free(b->stats);
+}
+
+/* A copy of `s` in the batch's arena; NULL for NULL (or, never by the bound above, no room). */
+static const char *batch_keep(struct batch *b, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	if (n > b->arena_len - b->arena_used)
+		return NULL;
+	char *p = memcpy(b->arena + b->arena_used, s, n);
+	b->arena_used += n;
+	return p;
 }
 
 /* Finds or loads the approval `id`; NULL (why set) when unknown, never approved, or issued
@@ -84,147 +136,195 @@ static const struct batch_approval *batch_approval(struct request *rq, struct ba
 	return ok ? ba : NULL;
 }
 
-/* Checks every record; on failure fills a 400 (malformed) or 403 (outside) reply. */
-static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
+/* Parses line `at` (1-based in the body) as one JSON object; on failure fills a 400 reply
+ * naming `field`. The caller frees the object. */
+static json_t *line_object(const struct batch *b, size_t at, const char *field, struct reply *rp)
 {
-	size_t i;
-	json_t *rec;
-	char why[300], field[32];
-	json_array_foreach(b->records, i, rec)
-	{
-		snprintf(field, sizeof field, "records[%zu]", i);
-		if (!record_well_formed(rec, why, sizeof why)) {
-			reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
-			return false;
-		}
-		if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
-			            field, json_string_value(json_object_get(rec, "sensor")),
-			            b->sensor);
-			return false;
-		}
+	const char *line = b->lines[at - 1];
+	if (!line[0])
+		return reply_error(rp, 400, "invalid", field, "%s (line %zu): an empty line", field,
+		                   at),
+		       NULL;
+	json_error_t je;
+	json_t *v = json_loadb(line, strlen(line), JSON_REJECT_DUPLICATES, &je);
+	if (!v)
+		return reply_error(rp, 400, "malformed_json", field,
+		                   "%s (line %zu): malformed JSON at byte %d: %s", field, at,
+		                   je.position, je.text),
+		       NULL;
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return reply_error(rp, 400, "invalid", field, "%s (line %zu): not a JSON object",
+		                   field, at),
+		       NULL;
+	}
+	return v;
+}
+
+/* The line's "type" is `type`: a record where stats belong, or the reverse, is named so. */
+static bool typed(json_t *v, const char *type)
+{
+	const char *t = json_string_value(json_object_get(v, "type"));
+	return t && strcmp(t, type) == 0;
+}
+
+/* Checks one record line; keeps what its row needs in `out`. */
+static bool check_record(struct request *rq, struct reply *rp, struct batch *b, size_t i,
+                         struct batch_record *out)
+{
+	char why[300], field[40];
+	size_t at = 2 + i;
+	snprintf(field, sizeof field, "records[%zu]", i);
+	json_t *rec = line_object(b, at, field, rp);
+	if (!rec)
+		return false;
+	bool ok = false;
+	if (typed(rec, "stats"))
+		reply_error(rp, 400, "invalid", field,
+		            "%s (line %zu): a stats line where a record is expected (the header "
+		            "announces %zu records)",
+		            field, at, b->n_records);
+	else if (!record_well_formed(rec, why, sizeof why))
+		reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
+	else if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0)
+		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
+		            json_string_value(json_object_get(rec, "sensor")), b->sensor);
+	else {
 		const struct batch_approval *ba =
 		        batch_approval(rq, b, json_string_value(json_object_get(rec, "approval")),
 		                       why, sizeof why);
-		if (!ba || !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why,
-		                          sizeof why)) {
+		if (!ba ||
+		    !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why, sizeof why))
 			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
-			return false;
-		}
+		else
+			ok = true;
 	}
+	if (ok) {
+		out->line = b->lines[at - 1];
+		out->id = batch_keep(b, json_string_value(json_object_get(rec, "id")));
+		out->approval = batch_keep(b, json_string_value(json_object_get(rec, "approval")));
+		out->direction =
+		        batch_keep(b, json_string_value(json_object_get(rec, "direction")));
+		out->src = batch_keep(b, json_string_value(json_object_get(rec, "src")));
+		out->dst = batch_keep(b, json_string_value(json_object_get(rec, "dst")));
+		time_parse(json_string_value(json_object_get(rec, "first")), &out->first);
+		time_parse(json_string_value(json_object_get(rec, "last")), &out->last);
+		out->proto = json_integer_value(json_object_get(rec, "proto"));
+		out->packets = json_integer_value(json_object_get(rec, "packets")) +
+		               json_integer_value(json_object_get(rec, "rpackets"));
+		out->bytes = json_integer_value(json_object_get(rec, "bytes")) +
+		             json_integer_value(json_object_get(rec, "rbytes"));
+		if (!out->id || !out->approval || !out->direction || !out->src || !out->dst)
+			ok = false,
+			reply_error(rp, 500, "internal", field, "%s: out of room", field);
+	}
+	json_decref(rec);
+	return ok;
+}
+
+/* Checks every record line; on failure fills a 400 (malformed) or 403 (outside) reply. */
+static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
+{
+	for (size_t i = 0; i < b->n_records; i++)
+		if (!check_record(rq, rp, b, i, &b->records[i]))
+			return false;
 	return true;
 }
 
 /* Stats lines: Contract 4's shape, this sensor, an approval of its facility or none. */
+static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *b, size_t i,
+                            struct batch_stats *out)
+{
+	char why[300], field[40];
+	size_t at = 2 + b->n_records + i;
+	snprintf(field, sizeof field, "stats[%zu]", i);
+	json_t *s = line_object(b, at, field, rp);
+	if (!s)
+		return false;
+	bool ok = false;
+	const char *type = json_string_value(json_object_get(s, "type"));
+	const char *sensor = json_string_value(json_object_get(s, "sensor"));
+	json_t *ap = json_object_get(s, "approval");
+	if (type && strcmp(type, "stats") != 0 && record_well_formed(s, why, sizeof why))
+		reply_error(rp, 400, "invalid", field,
+		            "%s (line %zu): a record line where stats are expected (the header "
+		            "announces %zu records)",
+		            field, at, b->n_records);
+	else if (!type || strcmp(type, "stats") != 0 || !sensor ||
+	         !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &out->from) ||
+	         !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &out->to) ||
+	         !(json_is_null(ap) || json_is_string(ap)))
+		reply_error(rp, 400, "invalid", field,
+		            "%s: a Contract 4 stats line (type, sensor, approval, from, to)",
+		            field);
+	else if (strcmp(sensor, b->sensor) != 0)
+		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
+		            sensor, b->sensor);
+	else if (json_is_string(ap) &&
+	         !batch_approval(rq, b, json_string_value(ap), why, sizeof why))
+		reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
+	else
+		ok = true;
+	if (ok) {
+		out->line = b->lines[at - 1];
+		out->approval = batch_keep(b, json_string_value(ap));
+		if (json_is_string(ap) && !out->approval)
+			ok = false,
+			reply_error(rp, 500, "internal", field, "%s: out of room", field);
+	}
+	json_decref(s);
+	return ok;
+}
+
 static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 {
-	size_t i;
-	json_t *s;
-	char why[300], field[32];
-	json_array_foreach(b->stats, i, s)
-	{
-		snprintf(field, sizeof field, "stats[%zu]", i);
-		acd_time from, to;
-		const char *type = json_string_value(json_object_get(s, "type"));
-		const char *sensor = json_string_value(json_object_get(s, "sensor"));
-		json_t *ap = json_object_get(s, "approval");
-		if (!type || strcmp(type, "stats") != 0 || !sensor ||
-		    !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &from) ||
-		    !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &to) ||
-		    !(json_is_null(ap) || json_is_string(ap))) {
-			reply_error(
-			        rp, 400, "invalid", field,
-			        "%s: a Contract 4 stats line (type, sensor, approval, from, to)",
-			        field);
+	for (size_t i = 0; i < b->n_stats; i++)
+		if (!check_one_stats(rq, rp, b, i, &b->stats[i]))
 			return false;
-		}
-		if (strcmp(sensor, b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
-			            field, sensor, b->sensor);
-			return false;
-		}
-		if (json_is_string(ap) &&
-		    !batch_approval(rq, b, json_string_value(ap), why, sizeof why)) {
-			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
-			return false;
-		}
-	}
 	return true;
 }
 
-/* Inserts one record with the seq `seq`. */
-static enum acd_status insert_record(struct txn *t, const struct batch *b, json_t *rec,
-                                     long long seq, const char *now, struct acd_error *e)
+/* Inserts one record with the seq `seq`; its doc is the line exactly as the sensor sent it. */
+static enum acd_status insert_record(struct txn *t, const struct batch *b,
+                                     const struct batch_record *rec, long long seq, const char *now,
+                                     struct acd_error *e)
 {
-	acd_time first = 0, last = 0;
-	time_parse(json_string_value(json_object_get(rec, "first")), &first);
-	time_parse(json_string_value(json_object_get(rec, "last")), &last);
-	char seqs[24], fs[24], ls[24], proto[8], pk[24], by[24];
+	char seqs[24], fs[24], ls[24], proto[24], pk[24], by[24];
 	snprintf(seqs, sizeof seqs, "%lld", seq);
-	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)first);
-	snprintf(ls, sizeof ls, "%" PRId64, (int64_t)last);
-	snprintf(proto, sizeof proto, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "proto")));
-	snprintf(pk, sizeof pk, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "packets")) +
-	                 json_integer_value(json_object_get(rec, "rpackets")));
-	snprintf(by, sizeof by, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "bytes")) +
-	                 json_integer_value(json_object_get(rec, "rbytes")));
-	char *doc = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *p[16] = {seqs,
-	                     json_string_value(json_object_get(rec, "id")),
-	                     json_string_value(json_object_get(rec, "approval")),
-	                     b->sensor,
-	                     b->id,
-	                     fs,
-	                     ls,
-	                     json_string_value(json_object_get(rec, "direction")),
-	                     proto,
-	                     json_string_value(json_object_get(rec, "src")),
-	                     json_string_value(json_object_get(rec, "dst")),
-	                     pk,
-	                     by,
-	                     SELECTED_LABEL,
-	                     now,
-	                     doc};
-	enum acd_status st =
-	        db_exec(t->c,
-	                "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
-	                "last_at, direction, proto, src, dst, packets, bytes, label, "
-	                "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	                "$10, $11, $12, $13, $14, $15, $16)",
-	                p, 16, NULL, e);
-	free(doc);
-	return st;
+	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)rec->first);
+	snprintf(ls, sizeof ls, "%" PRId64, (int64_t)rec->last);
+	snprintf(proto, sizeof proto, "%" JSON_INTEGER_FORMAT, rec->proto);
+	snprintf(pk, sizeof pk, "%" JSON_INTEGER_FORMAT, rec->packets);
+	snprintf(by, sizeof by, "%" JSON_INTEGER_FORMAT, rec->bytes);
+	const char *p[16] = {seqs, rec->id,        rec->approval, b->sensor, b->id,    fs,
+	                     ls,   rec->direction, proto,         rec->src,  rec->dst, pk,
+	                     by,   SELECTED_LABEL, now,           rec->line};
+	return db_exec(t->c,
+	               "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
+	               "last_at, direction, proto, src, dst, packets, bytes, label, "
+	               "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	               "$10, $11, $12, $13, $14, $15, $16)",
+	               p, 16, NULL, e);
 }
 
-static enum acd_status insert_stats(struct txn *t, const struct batch *b, json_t *s, size_t n,
-                                    struct acd_error *e)
+static enum acd_status insert_stats(struct txn *t, const struct batch *b,
+                                    const struct batch_stats *s, size_t n, struct acd_error *e)
 {
-	acd_time from = 0, to = 0;
-	time_parse(json_string_value(json_object_get(s, "from")), &from);
-	time_parse(json_string_value(json_object_get(s, "to")), &to);
 	char ns[24], fs[24], ts[24];
 	snprintf(ns, sizeof ns, "%zu", n);
-	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)from);
-	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)to);
-	char *doc = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *p[7] = {b->id, ns, b->sensor, json_string_value(json_object_get(s, "approval")),
-	                    fs,    ts, doc};
-	enum acd_status st =
-	        db_exec(t->c,
-	                "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
-	                "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	                p, 7, NULL, e);
-	free(doc);
-	return st;
+	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)s->from);
+	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)s->to);
+	const char *p[7] = {b->id, ns, b->sensor, s->approval, fs, ts, s->line};
+	return db_exec(t->c,
+	               "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
+	               "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	               p, 7, NULL, e);
 }
 
 static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct batch *b = arg;
-	size_t nrec = json_array_size(b->records), nstat = json_array_size(b->stats);
+	size_t nrec = b->n_records, nstat = b->n_stats;
 	char now[24], nr[24], ns[24];
 	snprintf(now, sizeof now, "%" PRId64, (int64_t)t->now);
 	snprintf(nr, sizeof nr, "%zu", nrec);
@@ -253,10 +353,8 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 		return st;
 	long long last = strtoll(db_rows_get(r, 0, 0), NULL, 10);
 	db_rows_free(r);
-	size_t i;
-	json_t *v;
-	json_array_foreach(b->records, i, v)
-	{
+	for (size_t i = 0; i < nrec; i++) {
+		const struct batch_record *v = &b->records[i];
 		st = insert_record(t, b, v, last - (long long)nrec + 1 + (long long)i, now, e);
 		/* The same record id under the same approval in another batch: the sensor was run
 		 * twice over the same input under one sensor id. Storing it again would double it;
@@ -266,14 +364,12 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 			        e, ACD_ECONFLICT,
 			        "records[%zu]: record %s of %s is already stored from another "
 			        "batch (the same input sent twice under one sensor id?)",
-			        i, json_string_value(json_object_get(v, "id")),
-			        json_string_value(json_object_get(v, "approval")));
+			        i, v->id, v->approval);
 		if (st != ACD_OK)
 			return st;
 	}
-	json_array_foreach(b->stats, i, v)
-	{
-		st = insert_stats(t, b, v, i, e);
+	for (size_t i = 0; i < nstat; i++) {
+		st = insert_stats(t, b, &b->stats[i], i, e);
 		if (st != ACD_OK)
 			return st;
 	}
@@ -305,38 +401,111 @@ static bool authenticate_sensor(struct request *rq, struct reply *rp, const char
 	return true;
 }
 
-/* The batch's own fields; fills a 400 reply on failure. */
-static bool read_batch(json_t *body, struct batch *b, struct reply *rp)
+/* True when the request says it carries NDJSON; else a 415 naming the type expected. */
+static bool ndjson_body(struct request *rq, struct reply *rp)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(body, key, v) if (strcmp(key, "batch") && strcmp(key, "sensor") &&
-	                                      strcmp(key, "sent_at") && strcmp(key, "records") &&
-	                                      strcmp(key, "stats"))
-	{
-		reply_error(rp, 400, "invalid", key, "%s: not a field of a batch", key);
-		return false;
-	}
-	b->id = json_string_value(json_object_get(body, "batch"));
-	b->records = json_object_get(body, "records");
-	b->stats = json_object_get(body, "stats");
-	size_t sl = strlen(b->sensor);
-	if (!b->id || strlen(b->id) > 128 || strncmp(b->id, b->sensor, sl) != 0 ||
-	    b->id[sl] != ':' || !b->id[sl + 1])
+	const char *ct = http_header(rq, "Content-Type");
+	size_t n = strlen(INGEST_MEDIA_TYPE);
+	if (ct && strncasecmp(ct, INGEST_MEDIA_TYPE, n) == 0 &&
+	    (!ct[n] || ct[n] == ';' || ct[n] == ' '))
+		return true;
+	reply_error(rp, 415, "unsupported_media_type", NULL,
+	            "a batch is " INGEST_MEDIA_TYPE ": the batch header line, then its record "
+	            "lines, then its stats lines, each ending in \\n");
+	return false;
+}
+
+/* Splits the body into its lines; fills a 400 reply when it is empty or its last line is
+ * unterminated. */
+static bool split_lines(struct request *rq, struct reply *rp, struct batch *b)
+{
+	size_t len = rq->body_len;
+	if (len == 0 || !rq->body)
 		return reply_error(rp, 400, "invalid", "batch",
-		                   "batch: \"SENSOR:UNIQUE\" of at most 128 bytes"),
+		                   "batch: an empty body (the batch header line is missing)"),
 		       false;
-	const char *s = json_string_value(json_object_get(body, "sensor"));
-	if (!s || strcmp(s, b->sensor) != 0)
-		return reply_error(rp, 400, "invalid", "sensor",
-		                   "sensor: must equal X-ACD-Sensor (%s)", b->sensor),
+	if (rq->body[len - 1] != '\n')
+		return reply_error(rp, 400, "invalid", NULL,
+		                   "the body must end with \\n (its last line is unterminated)"),
 		       false;
-	if (!json_is_array(b->records) || !json_is_array(b->stats))
-		return reply_error(rp, 400, "invalid",
-		                   json_is_array(b->records) ? "stats" : "records",
-		                   "records and stats: arrays (possibly empty)"),
+	b->text = malloc(len);
+	b->arena = malloc(len);
+	b->arena_len = len;
+	for (const char *q = rq->body; (q = memchr(q, '\n', (size_t)(rq->body + len - q))); q++)
+		b->n_lines++;
+	b->lines = calloc(b->n_lines, sizeof *b->lines);
+	if (!b->text || !b->arena || !b->lines)
+		return reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch"),
 		       false;
+	memcpy(b->text, rq->body, len);
+	char *p = b->text;
+	for (size_t i = 0; i < b->n_lines; i++) {
+		char *nl = memchr(p, '\n', (size_t)(b->text + len - p));
+		*nl = '\0';
+		b->lines[i] = p;
+		p = nl + 1;
+	}
 	return true;
+}
+
+/* A count in the header: a non-negative integer. */
+static bool header_count(json_t *h, const char *key, size_t *out)
+{
+	json_t *v = json_object_get(h, key);
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	*out = (size_t)json_integer_value(v);
+	return true;
+}
+
+/* The header line's fields and the line counts it announces; fills a 400 reply on failure. */
+static bool read_header(struct batch *b, struct reply *rp)
+{
+	json_t *h = line_object(b, 1, "batch", rp);
+	if (!h)
+		return false;
+	const char *key, *id, *s;
+	json_t *v;
+	bool ok = false;
+	json_object_foreach(h, key, v) if (strcmp(key, "batch") && strcmp(key, "sensor") &&
+	                                   strcmp(key, "sent_at") && strcmp(key, "records") &&
+	                                   strcmp(key, "stats"))
+	{
+		reply_error(rp, 400, "invalid", key, "%s: not a field of a batch header", key);
+		goto out;
+	}
+	id = json_string_value(json_object_get(h, "batch"));
+	s = json_string_value(json_object_get(h, "sensor"));
+	size_t sl = strlen(b->sensor);
+	if (!id || strlen(id) > 128 || strncmp(id, b->sensor, sl) != 0 || id[sl] != ':' ||
+	    !id[sl + 1])
+		reply_error(rp, 400, "invalid", "batch",
+		            "batch: \"SENSOR:UNIQUE\" of at most 128 bytes");
+	else if (!s || strcmp(s, b->sensor) != 0)
+		reply_error(rp, 400, "invalid", "sensor", "sensor: must equal X-ACD-Sensor (%s)",
+		            b->sensor);
+	else if (!header_count(h, "records", &b->n_records) ||
+	         !header_count(h, "stats", &b->n_stats))
+		reply_error(rp, 400, "invalid",
+		            header_count(h, "records", &b->n_records) ? "stats" : "records",
+		            "records and stats: the header's counts of the lines that follow "
+		            "(integers, possibly 0)");
+	else if (b->n_records > b->n_lines - 1 || b->n_stats != b->n_lines - 1 - b->n_records)
+		reply_error(rp, 400, "invalid", "records",
+		            "the header announces %zu records and %zu stats lines, but %zu lines "
+		            "follow it",
+		            b->n_records, b->n_stats, b->n_lines - 1);
+	else {
+		snprintf(b->id, sizeof b->id, "%s", id);
+		b->records = calloc(b->n_records ? b->n_records : 1, sizeof *b->records);
+		b->stats = calloc(b->n_stats ? b->n_stats : 1, sizeof *b->stats);
+		ok = b->records && b->stats;
+		if (!ok)
+			reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch");
+	}
+out:
+	json_decref(h);
+	return ok;
 }
 
 /* True when this batch id is stored already. */
@@ -361,10 +530,9 @@ int api_ingest(struct request *rq, struct reply *rp)
 		        "--prefixes FILE");
 	if (!authenticate_sensor(rq, rp, b.sensor, b.facility))
 		return rp->status;
-	json_t *body = request_json(rq, rp);
-	if (!body)
+	if (!ndjson_body(rq, rp))
 		return rp->status;
-	if (read_batch(body, &b, rp)) {
+	if (split_lines(rq, rp, &b) && read_header(&b, rp)) {
 		if (batch_seen(rq->c, b.id)) {
 			reply_json(rp, 200, json_pack("{s:s, s:b}", "batch", b.id, "duplicate", 1));
 		} else if (check_records(rq, rp, &b) && check_stats(rq, rp, &b)) {
@@ -373,18 +541,15 @@ int api_ingest(struct request *rq, struct reply *rp)
 			if (st == ACD_ECONFLICT)
 				reply_error(rp, 409, "conflict", NULL, "%s", e.msg);
 			else if (st == ACD_OK || b.duplicate)
-				reply_json(
-				        rp, 200,
-				        json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id,
-				                  "duplicate", b.duplicate, "records",
-				                  b.duplicate ? 0 : (int)json_array_size(b.records),
-				                  "stats",
-				                  b.duplicate ? 0 : (int)json_array_size(b.stats)));
+				reply_json(rp, 200,
+				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id,
+				                     "duplicate", b.duplicate, "records",
+				                     b.duplicate ? 0 : (int)b.n_records, "stats",
+				                     b.duplicate ? 0 : (int)b.n_stats));
 			else
 				api_store_error(rp, &e);
 		}
 	}
 	batch_free(&b);
-	json_decref(body);
 	return rp->status;
 }
