@@ -47,17 +47,17 @@ struct batch_stats {
 };
 
 /*
- * A batch as posted: the body split into its lines (a copy, each '\n' turned into '\0', so a
- * line is a C string: jansson refuses a raw NUL in a line it accepts). No tree of the whole
- * batch is ever built: each line is parsed, checked and freed in turn, and what storing needs
- * is kept in the small structs above. The arena holds their strings; a JSON string takes at
- * least its length plus two quotes in the body, so body_len bytes always suffice.
+ * A batch as posted: the body split into its lines in place, once its signature is checked
+ * (each '\n' turned into '\0', so a line is a C string: jansson refuses a raw NUL in a line
+ * it accepts). No tree of the whole batch is ever built: each line is parsed, checked and
+ * freed in turn, and what storing needs is kept in the small structs above. The arena holds
+ * their strings; a JSON string takes at least its length plus two quotes in the body, so
+ * body_len bytes always suffice.
  */
 struct batch {
 	char id[129];
 	const char *sensor;
 	char facility[64];
-	char *text;         /* the body's copy, lines NUL-terminated */
 	const char **lines; /* line i (0: the header) */
 	size_t n_lines;
 	char *arena;
@@ -75,7 +75,6 @@ static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n_approvals; i++)
 		approval_free(&b->approvals[i].a);
-	free(b->text);
 	free(b->lines);
 	free(b->arena);
 	free(b->records);
@@ -428,19 +427,17 @@ static bool split_lines(struct request *rq, struct reply *rp, struct batch *b)
 		return reply_error(rp, 400, "invalid", NULL,
 		                   "the body must end with \\n (its last line is unterminated)"),
 		       false;
-	b->text = malloc(len);
 	b->arena = malloc(len);
 	b->arena_len = len;
 	for (const char *q = rq->body; (q = memchr(q, '\n', (size_t)(rq->body + len - q))); q++)
 		b->n_lines++;
 	b->lines = calloc(b->n_lines, sizeof *b->lines);
-	if (!b->text || !b->arena || !b->lines)
+	if (!b->arena || !b->lines)
 		return reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch"),
 		       false;
-	memcpy(b->text, rq->body, len);
-	char *p = b->text;
+	char *p = rq->body;
 	for (size_t i = 0; i < b->n_lines; i++) {
-		char *nl = memchr(p, '\n', (size_t)(b->text + len - p));
+		char *nl = memchr(p, '\n', (size_t)(rq->body + len - p));
 		*nl = '\0';
 		b->lines[i] = p;
 		p = nl + 1;
