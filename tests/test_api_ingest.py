@@ -185,8 +185,18 @@ def main():
                 st, r = signed_post(srv, wd, key, "t-1", batches[0])
                 check(st == 200 and r["duplicate"] is True, f"a repeated batch: {st} {r}")
                 st, r = signed_post(srv, wd, key, "t-1", dict(batches[0], batch="t-1:rerun"))
-                check(st == 409 and "already stored" in r.get("message", ""),
+                check(st == 409 and "already stored" in r.get("message", "") and
+                      r["message"].startswith("records[0]: "),
                       f"the same records in a new batch (a re-run): refused for good: {st} {r}")
+                fresh = [dict(records[k], id=f"t-1:9999999{k:05d}") for k in range(70)]
+                twice = dict(records[0], id="t-1:999999999990")
+                st, r = signed_post(srv, wd, key, "t-1", {
+                    "batch": "t-1:twice", "sensor": "t-1", "stats": [],
+                    "records": fresh[:10] + [twice] + fresh[10:] + [twice]})
+                check(st == 409 and r.get("message", "").startswith("records[71]: "),
+                      f"one record twice in a batch, the second in another insert: {st} {r}")
+                check(store.sql("SELECT COUNT(*) FROM records WHERE batch = 't-1:twice'")
+                      .strip() == "0", "a batch refused with 409 stores none of its records")
                 check(int(store.sql("SELECT COUNT(*) FROM records").strip()) == len(records),
                       "each record stored once")
                 check(store.sql("SELECT DISTINCT label FROM records").strip() ==

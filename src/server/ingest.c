@@ -24,6 +24,8 @@
 #define INGEST_APPROVALS_MAX 64 /* distinct approvals one batch may name */
 #define SELECTED_LABEL       "selected-communications-information"
 #define INGEST_MEDIA_TYPE    "application/x-ndjson"
+#define INSERT_ROWS          64  /* records a statement: a round trip and a VDBE run for many */
+#define INSERT_ROW_TEXT_MAX  128 /* "($1, …, $16), " of one row, parameters up to $1024 */
 
 /* One approval a batch names, parsed from its signed document. */
 struct batch_approval {
@@ -283,27 +285,108 @@ static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 	return true;
 }
 
-/* Inserts one record with the seq `seq`; its doc is the line exactly as the sensor sent it. */
-static enum acd_status insert_record(struct txn *t, const struct batch *b,
-                                     const struct batch_record *rec, long long seq, const char *now,
-                                     struct acd_error *e)
+/* The text of one multi-row INSERT of `rows` records (16 parameters a row). ON CONFLICT DO
+ * NOTHING keeps the transaction usable on PostgreSQL when a record is already stored; the
+ * caller sees it in the count of rows inserted and names the record (name_conflict). */
+static char *records_insert_sql(size_t rows)
 {
-	char seqs[24], fs[24], ls[24], proto[24], pk[24], by[24];
-	snprintf(seqs, sizeof seqs, "%lld", seq);
-	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)rec->first);
-	snprintf(ls, sizeof ls, "%" PRId64, (int64_t)rec->last);
-	snprintf(proto, sizeof proto, "%" JSON_INTEGER_FORMAT, rec->proto);
-	snprintf(pk, sizeof pk, "%" JSON_INTEGER_FORMAT, rec->packets);
-	snprintf(by, sizeof by, "%" JSON_INTEGER_FORMAT, rec->bytes);
-	const char *p[16] = {seqs, rec->id,        rec->approval, b->sensor, b->id,    fs,
-	                     ls,   rec->direction, proto,         rec->src,  rec->dst, pk,
-	                     by,   SELECTED_LABEL, now,           rec->line};
-	return db_exec(t->c,
-	               "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
-	               "last_at, direction, proto, src, dst, packets, bytes, label, "
-	               "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	               "$10, $11, $12, $13, $14, $15, $16)",
-	               p, 16, NULL, e);
+	static const char head[] = "INSERT INTO records (seq, id, approval, sensor, batch, "
+	                           "first_at, last_at, direction, proto, src, dst, packets, "
+	                           "bytes, label, stored_at, doc) VALUES ";
+	static const char tail[] = " ON CONFLICT DO NOTHING";
+	size_t cap = sizeof head + rows * INSERT_ROW_TEXT_MAX + sizeof tail, len = 0;
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	len += (size_t)snprintf(sql, cap, "%s", head);
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t k = 0; k < 16; k++)
+			len += (size_t)snprintf(sql + len, cap - len, "%s$%zu%s",
+			                        k ? "" : (r ? ", (" : "("), r * 16 + k + 1,
+			                        k == 15 ? ")" : ", ");
+	}
+	snprintf(sql + len, cap - len, "%s", tail);
+	return sql;
+}
+
+/* Row `seq`'s sixteen parameters; `num` holds its six numbers as text. */
+static void record_params(const struct batch *b, const struct batch_record *rec, long long seq,
+                          const char *now, char num[6][24], const char **p)
+{
+	snprintf(num[0], 24, "%lld", seq);
+	snprintf(num[1], 24, "%" PRId64, (int64_t)rec->first);
+	snprintf(num[2], 24, "%" PRId64, (int64_t)rec->last);
+	snprintf(num[3], 24, "%" JSON_INTEGER_FORMAT, rec->proto);
+	snprintf(num[4], 24, "%" JSON_INTEGER_FORMAT, rec->packets);
+	snprintf(num[5], 24, "%" JSON_INTEGER_FORMAT, rec->bytes);
+	const char *row[16] = {num[0], rec->id,        rec->approval, b->sensor, b->id,    num[1],
+	                       num[2], rec->direction, num[3],        rec->src,  rec->dst, num[4],
+	                       num[5], SELECTED_LABEL, now,           rec->line};
+	memcpy(p, row, sizeof row);
+}
+
+/* A record of rows [at, at+rows) was not inserted: the one whose stored seq is not the seq
+ * it was given is already stored (from another batch, or twice in this one). */
+static enum acd_status name_conflict(struct txn *t, const struct batch *b, size_t at, size_t rows,
+                                     long long first_seq, struct acd_error *e)
+{
+	for (size_t i = at; i < at + rows; i++) {
+		const struct batch_record *v = &b->records[i];
+		const char *p[2] = {v->id, v->approval};
+		struct db_rows *r;
+		enum acd_status st =
+		        db_query(t->c, "SELECT seq FROM records WHERE id = $1 AND approval = $2", p,
+		                 2, &r, e);
+		if (st != ACD_OK)
+			return st;
+		bool mine = db_rows_count(r) == 1 &&
+		            strtoll(db_rows_get(r, 0, 0), NULL, 10) == first_seq + (long long)i;
+		db_rows_free(r);
+		/* The same record id under the same approval in another batch: the sensor was run
+		 * twice over the same input under one sensor id. Storing it again would double it;
+		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
+		if (!mine)
+			return acd_fail(
+			        e, ACD_ECONFLICT,
+			        "records[%zu]: record %s of %s is already stored from another "
+			        "batch (the same input sent twice under one sensor id?)",
+			        i, v->id, v->approval);
+	}
+	return acd_fail(e, ACD_ECONFLICT, "records[%zu..%zu]: a record is already stored", at,
+	                at + rows - 1);
+}
+
+/* Inserts the batch's records, INSERT_ROWS a statement, with seqs from first_seq on; each
+ * doc is the line exactly as the sensor sent it. */
+static enum acd_status insert_records(struct txn *t, const struct batch *b, long long first_seq,
+                                      const char *now, struct acd_error *e)
+{
+	const char *p[INSERT_ROWS * 16];
+	char num[INSERT_ROWS][6][24];
+	char *full = NULL, *sql = NULL;
+	enum acd_status st = ACD_OK;
+	for (size_t at = 0; st == ACD_OK && at < b->n_records; at += INSERT_ROWS) {
+		size_t rows = b->n_records - at < INSERT_ROWS ? b->n_records - at : INSERT_ROWS;
+		if (rows == INSERT_ROWS && !full)
+			full = records_insert_sql(rows);
+		if (rows < INSERT_ROWS)
+			sql = records_insert_sql(rows);
+		const char *text = rows == INSERT_ROWS ? full : sql;
+		if (!text) {
+			st = acd_fail(e, ACD_EDB, "store: out of memory for an insert");
+			break;
+		}
+		for (size_t j = 0; j < rows; j++)
+			record_params(b, &b->records[at + j], first_seq + (long long)(at + j), now,
+			              num[j], p + j * 16);
+		long changed = 0;
+		st = db_exec(t->c, text, p, (int)(rows * 16), &changed, e);
+		if (st == ACD_OK && (size_t)changed != rows)
+			st = name_conflict(t, b, at, rows, first_seq, e);
+	}
+	free(full);
+	free(sql);
+	return st;
 }
 
 static enum acd_status insert_stats(struct txn *t, const struct batch *b,
@@ -352,21 +435,9 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 		return st;
 	long long last = strtoll(db_rows_get(r, 0, 0), NULL, 10);
 	db_rows_free(r);
-	for (size_t i = 0; i < nrec; i++) {
-		const struct batch_record *v = &b->records[i];
-		st = insert_record(t, b, v, last - (long long)nrec + 1 + (long long)i, now, e);
-		/* The same record id under the same approval in another batch: the sensor was run
-		 * twice over the same input under one sensor id. Storing it again would double it;
-		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
-		if (st != ACD_OK && db_error_is_conflict(t->c))
-			return acd_fail(
-			        e, ACD_ECONFLICT,
-			        "records[%zu]: record %s of %s is already stored from another "
-			        "batch (the same input sent twice under one sensor id?)",
-			        i, v->id, v->approval);
-		if (st != ACD_OK)
-			return st;
-	}
+	st = insert_records(t, b, last - (long long)nrec + 1, now, e);
+	if (st != ACD_OK)
+		return st;
 	for (size_t i = 0; i < nstat; i++) {
 		st = insert_stats(t, b, &b->stats[i], i, e);
 		if (st != ACD_OK)
