@@ -144,6 +144,30 @@ def forged(wd, backend, srv, store, apr, ckey, pcap):
           f"{backend}: nothing of a refused batch is stored")
 
 
+def old_format_spool(wd, backend, srv, store, key, apr, ckey):
+    """A batch spooled by a sensor from before NDJSON (decision 0018), sent by this one (so as
+    application/x-ndjson): acdd answers 400, and the sensor moves it to refused/ with the
+    reason and exits 4, as for any refusal."""
+    spool = wd.p(f"spool-old-{backend}")
+    os.makedirs(spool, mode=0o700)
+    name = "000000000001-00000000-000000"
+    with open(os.path.join(spool, name + ".batch"), "w") as f:
+        f.write(json.dumps({"batch": f"t-2:{name}", "sensor": "t-2", "records": [],
+                            "stats": []}))
+    os.chmod(os.path.join(spool, name + ".batch"), 0o600)
+    r = acdtest.sensor_server(srv.base, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
+                              extra=["--sensor-id", "t-2", "--drain-timeout", "20"])
+    waiting, refused = acdtest.spooled(spool)
+    check(r.returncode == 4 and not waiting and refused == [name + ".batch"],
+          f"{backend}: an old-format batch is refused: {r.returncode} {waiting} {refused} "
+          f"{r.stderr[-300:]}")
+    if refused:
+        with open(os.path.join(spool, "refused", name + ".batch.reason")) as f:
+            why = f.read()
+        check(why.startswith("HTTP 400") and "NDJSON" in why,
+              f"{backend}: the reason says a batch is NDJSON: {why!r}")
+
+
 def revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap):
     """Revocation through the API: the signed REVOKE document refuses the next run (exit 3)."""
     st, rev = srv.post(f"/api/v1/approvals/{aid}/revoke", com, {"reason": "campaign over"})
@@ -206,6 +230,7 @@ def main():
                                  pcap)
                 spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want)
                 forged(wd, backend, srv, store, apr, ckey, pcap)
+                old_format_spool(wd, backend, srv, store, key, apr, ckey)
                 live_as_nobody(wd, backend, srv, store, key, apr, ckey)
                 revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap)
             finally:

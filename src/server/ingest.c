@@ -495,8 +495,10 @@ static bool split_lines(struct request *rq, struct reply *rp, struct batch *b)
 		                   "batch: an empty body (the batch header line is missing)"),
 		       false;
 	if (rq->body[len - 1] != '\n')
-		return reply_error(rp, 400, "invalid", NULL,
-		                   "the body must end with \\n (its last line is unterminated)"),
+		return reply_error(
+		               rp, 400, "invalid", NULL,
+		               "the body must end with \\n: a batch is NDJSON, lines each ending "
+		               "in \\n (its last line is unterminated)"),
 		       false;
 	b->arena = malloc(len);
 	b->arena_len = len;
