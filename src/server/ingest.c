@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "approval.h"
+#include "batch_frame.h"
 #include "record_check.h"
 #include "sensor_registry.h"
 
@@ -49,25 +50,20 @@ struct batch_stats {
 };
 
 /*
- * A batch as posted: the body split into its lines in place, once its signature is checked
- * (each '\n' turned into '\0', so a line is a C string: jansson refuses a raw NUL in a line
- * it accepts). No tree of the whole batch is ever built: each line is parsed, checked and
- * freed in turn, and what storing needs is kept in the small structs above. The arena holds
- * their strings; a JSON string takes at least its length plus two quotes in the body, so
- * body_len bytes always suffice.
+ * A batch as posted: its frame (batch_frame.h: the lines, split in place once the signature
+ * is checked, and the header's id and counts). No tree of the whole batch is ever built:
+ * each line is parsed, checked and freed in turn, and what storing needs is kept in the
+ * small structs above. The arena holds their strings; a JSON string takes at least its
+ * length plus two quotes in the body, so body_len bytes always suffice.
  */
 struct batch {
-	char id[129];
+	struct batch_frame frame;
 	const char *sensor;
 	char facility[64];
-	const char **lines; /* line i (0: the header) */
-	size_t n_lines;
 	char *arena;
 	size_t arena_len, arena_used;
 	struct batch_record *records;
-	size_t n_records;
 	struct batch_stats *stats;
-	size_t n_stats;
 	struct batch_approval approvals[INGEST_APPROVALS_MAX];
 	size_t n_approvals;
 	bool duplicate;
@@ -77,7 +73,7 @@ static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n_approvals; i++)
 		approval_free(&b->approvals[i].a);
-	free(b->lines);
+	batch_frame_free(&b->frame);
 	free(b->arena);
 	free(b->records);
 	free(b->stats);
@@ -137,28 +133,21 @@ static const struct batch_approval *batch_approval(struct request *rq, struct ba
 	return ok ? ba : NULL;
 }
 
-/* Parses line `at` (1-based in the body) as one JSON object; on failure fills a 400 reply
- * naming `field`. The caller frees the object. */
+/* Fills the reply for a body the framing refused. */
+static int reply_frame_error(struct reply *rp, const struct frame_error *err)
+{
+	return reply_error(rp, err->status, err->code, err->field[0] ? err->field : NULL, "%s",
+	                   err->msg);
+}
+
+/* Line `at` (1-based in the body) as one JSON object, or NULL with a 400 reply naming
+ * `field`. The caller frees the object. */
 static json_t *line_object(const struct batch *b, size_t at, const char *field, struct reply *rp)
 {
-	const char *line = b->lines[at - 1];
-	if (!line[0])
-		return reply_error(rp, 400, "invalid", field, "%s (line %zu): an empty line", field,
-		                   at),
-		       NULL;
-	json_error_t je;
-	json_t *v = json_loadb(line, strlen(line), JSON_REJECT_DUPLICATES, &je);
+	struct frame_error err;
+	json_t *v = batch_frame_object(&b->frame, at, field, &err);
 	if (!v)
-		return reply_error(rp, 400, "malformed_json", field,
-		                   "%s (line %zu): malformed JSON at byte %d: %s", field, at,
-		                   je.position, je.text),
-		       NULL;
-	if (!json_is_object(v)) {
-		json_decref(v);
-		return reply_error(rp, 400, "invalid", field, "%s (line %zu): not a JSON object",
-		                   field, at),
-		       NULL;
-	}
+		reply_frame_error(rp, &err);
 	return v;
 }
 
@@ -184,7 +173,7 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 		reply_error(rp, 400, "invalid", field,
 		            "%s (line %zu): a stats line where a record is expected (the header "
 		            "announces %zu records)",
-		            field, at, b->n_records);
+		            field, at, b->frame.n_records);
 	else if (!record_well_formed(rec, why, sizeof why))
 		reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
 	else if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0)
@@ -201,7 +190,7 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 			ok = true;
 	}
 	if (ok) {
-		out->line = b->lines[at - 1];
+		out->line = b->frame.lines[at - 1];
 		out->id = batch_keep(b, json_string_value(json_object_get(rec, "id")));
 		out->approval = batch_keep(b, json_string_value(json_object_get(rec, "approval")));
 		out->direction =
@@ -226,7 +215,7 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 /* Checks every record line; on failure fills a 400 (malformed) or 403 (outside) reply. */
 static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
 {
-	for (size_t i = 0; i < b->n_records; i++)
+	for (size_t i = 0; i < b->frame.n_records; i++)
 		if (!check_record(rq, rp, b, i, &b->records[i]))
 			return false;
 	return true;
@@ -237,7 +226,7 @@ static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *
                             struct batch_stats *out)
 {
 	char why[300], field[40];
-	size_t at = 2 + b->n_records + i;
+	size_t at = 2 + b->frame.n_records + i;
 	snprintf(field, sizeof field, "stats[%zu]", i);
 	json_t *s = line_object(b, at, field, rp);
 	if (!s)
@@ -250,7 +239,7 @@ static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *
 		reply_error(rp, 400, "invalid", field,
 		            "%s (line %zu): a record line where stats are expected (the header "
 		            "announces %zu records)",
-		            field, at, b->n_records);
+		            field, at, b->frame.n_records);
 	else if (!type || strcmp(type, "stats") != 0 || !sensor ||
 	         !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &out->from) ||
 	         !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &out->to) ||
@@ -267,7 +256,7 @@ static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *
 	else
 		ok = true;
 	if (ok) {
-		out->line = b->lines[at - 1];
+		out->line = b->frame.lines[at - 1];
 		out->approval = batch_keep(b, json_string_value(ap));
 		if (json_is_string(ap) && !out->approval)
 			ok = false,
@@ -279,7 +268,7 @@ static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *
 
 static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 {
-	for (size_t i = 0; i < b->n_stats; i++)
+	for (size_t i = 0; i < b->frame.n_stats; i++)
 		if (!check_one_stats(rq, rp, b, i, &b->stats[i]))
 			return false;
 	return true;
@@ -319,9 +308,10 @@ static void record_params(const struct batch *b, const struct batch_record *rec,
 	snprintf(num[3], 24, "%" JSON_INTEGER_FORMAT, rec->proto);
 	snprintf(num[4], 24, "%" JSON_INTEGER_FORMAT, rec->packets);
 	snprintf(num[5], 24, "%" JSON_INTEGER_FORMAT, rec->bytes);
-	const char *row[16] = {num[0], rec->id,        rec->approval, b->sensor, b->id,    num[1],
-	                       num[2], rec->direction, num[3],        rec->src,  rec->dst, num[4],
-	                       num[5], SELECTED_LABEL, now,           rec->line};
+	const char *row[16] = {num[0],      rec->id,        rec->approval, b->sensor,
+	                       b->frame.id, num[1],         num[2],        rec->direction,
+	                       num[3],      rec->src,       rec->dst,      num[4],
+	                       num[5],      SELECTED_LABEL, now,           rec->line};
 	memcpy(p, row, sizeof row);
 }
 
@@ -365,8 +355,9 @@ static enum acd_status insert_records(struct txn *t, const struct batch *b, long
 	char num[INSERT_ROWS][6][24];
 	char *full = NULL, *sql = NULL;
 	enum acd_status st = ACD_OK;
-	for (size_t at = 0; st == ACD_OK && at < b->n_records; at += INSERT_ROWS) {
-		size_t rows = b->n_records - at < INSERT_ROWS ? b->n_records - at : INSERT_ROWS;
+	for (size_t at = 0; st == ACD_OK && at < b->frame.n_records; at += INSERT_ROWS) {
+		size_t rows = b->frame.n_records - at < INSERT_ROWS ? b->frame.n_records - at
+		                                                    : INSERT_ROWS;
 		if (rows == INSERT_ROWS && !full)
 			full = records_insert_sql(rows);
 		if (rows < INSERT_ROWS)
@@ -396,7 +387,7 @@ static enum acd_status insert_stats(struct txn *t, const struct batch *b,
 	snprintf(ns, sizeof ns, "%zu", n);
 	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)s->from);
 	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)s->to);
-	const char *p[7] = {b->id, ns, b->sensor, s->approval, fs, ts, s->line};
+	const char *p[7] = {b->frame.id, ns, b->sensor, s->approval, fs, ts, s->line};
 	return db_exec(t->c,
 	               "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
 	               "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -406,12 +397,12 @@ static enum acd_status insert_stats(struct txn *t, const struct batch *b,
 static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct batch *b = arg;
-	size_t nrec = b->n_records, nstat = b->n_stats;
+	size_t nrec = b->frame.n_records, nstat = b->frame.n_stats;
 	char now[24], nr[24], ns[24];
 	snprintf(now, sizeof now, "%" PRId64, (int64_t)t->now);
 	snprintf(nr, sizeof nr, "%zu", nrec);
 	snprintf(ns, sizeof ns, "%zu", nstat);
-	const char *p[5] = {b->id, b->sensor, now, nr, ns};
+	const char *p[5] = {b->frame.id, b->sensor, now, nr, ns};
 	enum acd_status st =
 	        db_exec(t->c,
 	                "INSERT INTO ingest_batches (id, sensor, received_at, records, "
@@ -446,7 +437,7 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 	char detail[160];
 	snprintf(detail, sizeof detail, "{\"sensor\":\"%s\",\"records\":%zu,\"stats\":%zu}",
 	         b->sensor, nrec, nstat);
-	struct audit_entry a = {b->sensor, "sensor", "ingest.batch", b->id, NULL, detail};
+	struct audit_entry a = {b->sensor, "sensor", "ingest.batch", b->frame.id, NULL, detail};
 	return txn_audit(t, &a, e);
 }
 
@@ -485,97 +476,21 @@ static bool ndjson_body(struct request *rq, struct reply *rp)
 	return false;
 }
 
-/* Splits the body into its lines; fills a 400 reply when it is empty or its last line is
- * unterminated. */
-static bool split_lines(struct request *rq, struct reply *rp, struct batch *b)
+/* The batch's frame (its lines and header) and room for what its lines' rows need; fills
+ * a 400 (or 503) reply on failure. */
+static bool read_batch(struct request *rq, struct reply *rp, struct batch *b)
 {
-	size_t len = rq->body_len;
-	if (len == 0 || !rq->body)
-		return reply_error(rp, 400, "invalid", "batch",
-		                   "batch: an empty body (the batch header line is missing)"),
-		       false;
-	if (rq->body[len - 1] != '\n')
-		return reply_error(
-		               rp, 400, "invalid", NULL,
-		               "the body must end with \\n: a batch is NDJSON, lines each ending "
-		               "in \\n (its last line is unterminated)"),
-		       false;
-	b->arena = malloc(len);
-	b->arena_len = len;
-	for (const char *q = rq->body; (q = memchr(q, '\n', (size_t)(rq->body + len - q))); q++)
-		b->n_lines++;
-	b->lines = calloc(b->n_lines, sizeof *b->lines);
-	if (!b->arena || !b->lines)
+	struct frame_error err;
+	if (!batch_frame_parse(rq->body, rq->body_len, b->sensor, &b->frame, &err))
+		return reply_frame_error(rp, &err), false;
+	b->arena = malloc(rq->body_len);
+	b->arena_len = rq->body_len;
+	b->records = calloc(b->frame.n_records ? b->frame.n_records : 1, sizeof *b->records);
+	b->stats = calloc(b->frame.n_stats ? b->frame.n_stats : 1, sizeof *b->stats);
+	if (!b->arena || !b->records || !b->stats)
 		return reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch"),
 		       false;
-	char *p = rq->body;
-	for (size_t i = 0; i < b->n_lines; i++) {
-		char *nl = memchr(p, '\n', (size_t)(rq->body + len - p));
-		*nl = '\0';
-		b->lines[i] = p;
-		p = nl + 1;
-	}
 	return true;
-}
-
-/* A count in the header: a non-negative integer. */
-static bool header_count(json_t *h, const char *key, size_t *out)
-{
-	json_t *v = json_object_get(h, key);
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return false;
-	*out = (size_t)json_integer_value(v);
-	return true;
-}
-
-/* The header line's fields and the line counts it announces; fills a 400 reply on failure. */
-static bool read_header(struct batch *b, struct reply *rp)
-{
-	json_t *h = line_object(b, 1, "batch", rp);
-	if (!h)
-		return false;
-	const char *key, *id, *s;
-	json_t *v;
-	bool ok = false;
-	json_object_foreach(h, key, v) if (strcmp(key, "batch") && strcmp(key, "sensor") &&
-	                                   strcmp(key, "sent_at") && strcmp(key, "records") &&
-	                                   strcmp(key, "stats"))
-	{
-		reply_error(rp, 400, "invalid", key, "%s: not a field of a batch header", key);
-		goto out;
-	}
-	id = json_string_value(json_object_get(h, "batch"));
-	s = json_string_value(json_object_get(h, "sensor"));
-	size_t sl = strlen(b->sensor);
-	if (!id || strlen(id) > 128 || strncmp(id, b->sensor, sl) != 0 || id[sl] != ':' ||
-	    !id[sl + 1])
-		reply_error(rp, 400, "invalid", "batch",
-		            "batch: \"SENSOR:UNIQUE\" of at most 128 bytes");
-	else if (!s || strcmp(s, b->sensor) != 0)
-		reply_error(rp, 400, "invalid", "sensor", "sensor: must equal X-ACD-Sensor (%s)",
-		            b->sensor);
-	else if (!header_count(h, "records", &b->n_records) ||
-	         !header_count(h, "stats", &b->n_stats))
-		reply_error(rp, 400, "invalid",
-		            header_count(h, "records", &b->n_records) ? "stats" : "records",
-		            "records and stats: the header's counts of the lines that follow "
-		            "(integers, possibly 0)");
-	else if (b->n_records > b->n_lines - 1 || b->n_stats != b->n_lines - 1 - b->n_records)
-		reply_error(rp, 400, "invalid", "records",
-		            "the header announces %zu records and %zu stats lines, but %zu lines "
-		            "follow it",
-		            b->n_records, b->n_stats, b->n_lines - 1);
-	else {
-		snprintf(b->id, sizeof b->id, "%s", id);
-		b->records = calloc(b->n_records ? b->n_records : 1, sizeof *b->records);
-		b->stats = calloc(b->n_stats ? b->n_stats : 1, sizeof *b->stats);
-		ok = b->records && b->stats;
-		if (!ok)
-			reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch");
-	}
-out:
-	json_decref(h);
-	return ok;
 }
 
 /* True when this batch id is stored already. */
@@ -602,9 +517,10 @@ int api_ingest(struct request *rq, struct reply *rp)
 		return rp->status;
 	if (!ndjson_body(rq, rp))
 		return rp->status;
-	if (split_lines(rq, rp, &b) && read_header(&b, rp)) {
-		if (batch_seen(rq->c, b.id)) {
-			reply_json(rp, 200, json_pack("{s:s, s:b}", "batch", b.id, "duplicate", 1));
+	if (read_batch(rq, rp, &b)) {
+		if (batch_seen(rq->c, b.frame.id)) {
+			reply_json(rp, 200,
+			           json_pack("{s:s, s:b}", "batch", b.frame.id, "duplicate", 1));
 		} else if (check_records(rq, rp, &b) && check_stats(rq, rp, &b)) {
 			struct acd_error e = {0};
 			enum acd_status st = writer_run(rq->srv->writer, store_batch, &b, &e);
@@ -612,10 +528,11 @@ int api_ingest(struct request *rq, struct reply *rp)
 				reply_error(rp, 409, "conflict", NULL, "%s", e.msg);
 			else if (st == ACD_OK || b.duplicate)
 				reply_json(rp, 200,
-				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id,
+				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.frame.id,
 				                     "duplicate", b.duplicate, "records",
-				                     b.duplicate ? 0 : (int)b.n_records, "stats",
-				                     b.duplicate ? 0 : (int)b.n_stats));
+				                     b.duplicate ? 0 : (int)b.frame.n_records,
+				                     "stats",
+				                     b.duplicate ? 0 : (int)b.frame.n_stats));
 			else
 				api_store_error(rp, &e);
 		}
