@@ -1,7 +1,8 @@
 /*
  * fuzz_ingest_record.c — libFuzzer harness for what acdd checks on every ingested record
  * (record_well_formed, then record_within against a fixed approval of each kind and a fixed
- * prefix table), on records that jansson accepted.
+ * prefix table), on records that jansson accepted. The input is one line of an NDJSON batch,
+ * parsed as acdd parses each line (json_loadb, JSON_REJECT_DUPLICATES; decision 0018).
  *
  * Checks: refusals say why; a record accepted under any approval is well formed, names only
  * that approval's selectors, and claims the direction its addresses have; under the

@@ -58,10 +58,19 @@ def sensor_run(srv, wd, tag, doc):
     return acdtest.records(out), acdtest.stats(out)
 
 
+def ndjson(batch, sensor, records, stats=()):
+    """A batch's body as acdd takes it (application/x-ndjson): the header line with the
+    counts, then one line per record, then one per stats line, each ending in \\n. Spaced
+    separators on purpose: acdd stores each line as sent, not as jansson would write it."""
+    records, stats = list(records), list(stats)
+    lines = [{"batch": batch, "sensor": sensor, "records": len(records),
+              "stats": len(stats)}] + records + stats
+    return b"".join(json.dumps(x).encode() + b"\n" for x in lines)
+
+
 def post_batch(srv, wd, key, batch, records, stats=()):
     """Posts one signed batch from sensor t-1; returns (status, body)."""
-    data = json.dumps({"batch": batch, "sensor": "t-1", "records": list(records),
-                       "stats": list(stats)}).encode()
+    data = ndjson(batch, "t-1", records, stats)
     path = wd.p("batch.json")
     with open(path, "wb") as f:
         f.write(data)
@@ -70,7 +79,7 @@ def post_batch(srv, wd, key, batch, records, stats=()):
     assert r.returncode == 0, r.stderr
     with open(path + ".sig") as f:
         sig = f.read().strip()
-    return srv.request("POST", "/api/v1/ingest", None, raw=data,
+    return srv.request("POST", "/api/v1/ingest", None, raw=data, ctype="application/x-ndjson",
                        headers={"X-ACD-Sensor": "t-1", "X-ACD-Signature": sig})
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
+import acdrecords  # noqa: E402
 import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
@@ -23,9 +24,11 @@ APPROVAL = {"kind": "foreign-foreign", "facility": "t-1",
             "valid_until": "2035-12-31T23:59:59Z"}
 
 
-def signed_post(srv, wd, key, sensor, body_obj, raw=None):
-    """Posts a batch signed with `key` (acd approval sign: Ed25519 over the exact bytes)."""
-    data = raw if raw is not None else json.dumps(body_obj).encode()
+def signed_post(srv, wd, key, sensor, body_obj, raw=None, ctype="application/x-ndjson"):
+    """Posts a batch signed with `key` (acd approval sign: Ed25519 over the exact bytes);
+    `body_obj` {batch, sensor, records, stats} goes as NDJSON (acdrecords.ndjson)."""
+    data = raw if raw is not None else acdrecords.ndjson(
+        body_obj["batch"], body_obj["sensor"], body_obj["records"], body_obj["stats"])
     path = wd.p("batch.json")
     with open(path, "wb") as f:
         f.write(data)
@@ -34,7 +37,7 @@ def signed_post(srv, wd, key, sensor, body_obj, raw=None):
     assert r.returncode == 0, r.stderr
     with open(path + ".sig") as f:
         sig = f.read().strip()
-    return srv.request("POST", "/api/v1/ingest", None, raw=data,
+    return srv.request("POST", "/api/v1/ingest", None, raw=data, ctype=ctype,
                        headers={"X-ACD-Sensor": sensor, "X-ACD-Signature": sig})
 
 
@@ -64,6 +67,41 @@ def sensor_run(wd, backend, doc, keys):
     return acdtest.records(out), acdtest.stats(out)
 
 
+def framing(srv, wd, key, records, stats):
+    """The NDJSON framing: each way a body can be cut wrong is refused with a 400 that names
+    the problem (and the line); the old single-JSON body gets 415 naming the type."""
+    old = json.dumps({"batch": "t-1:old", "sensor": "t-1", "records": records[:2],
+                      "stats": []}).encode()
+    st, e = signed_post(srv, wd, key, "t-1", None, raw=old, ctype="application/json")
+    check(st == 415 and "application/x-ndjson" in e.get("message", ""),
+          f"a JSON body (the old format): 415 naming the type: {st} {e}")
+    line = lambda x: json.dumps(x).encode() + b"\n"  # noqa: E731
+    head = lambda n, m, **kw: line({"batch": "t-1:frame", "sensor": "t-1",  # noqa: E731
+                                    "records": n, "stats": m, **kw})
+    r0, r1, s0 = line(records[0]), line(records[1]), line(stats[0])
+    cases = [
+        ("an empty body", b"", "header"),
+        ("no header line", r0 + r1, "header"),
+        ("a header without counts",
+         line({"batch": "t-1:frame", "sensor": "t-1"}) + r0, "counts"),
+        ("a header of 3 records over 2 lines", head(3, 0) + r0 + r1, "but 2 lines follow"),
+        ("a header of 1 record over 2 lines", head(1, 0) + r0 + r1, "but 2 lines follow"),
+        ("a body not ending in a newline", (head(1, 0) + r0)[:-1], "must end with"),
+        ("a line that is no JSON object", head(2, 0) + r0 + b"[1, 2]\n", "records[1]"),
+        ("a line that is no JSON", head(2, 0) + r0 + b"{\"id\": \n", "malformed"),
+        ("an empty line", head(2, 0) + r0 + b"\n", "empty line"),
+        ("a record where stats belong", head(1, 1) + r0 + r1, "where stats are expected"),
+        ("stats where a record belongs", head(2, 0) + r0 + s0, "where a record is expected"),
+        ("a duplicate key", head(1, 0) + r0[:-2] + b', "id": "x"}\n', "duplicate"),
+    ]
+    for what, body, word in cases:
+        st, e = signed_post(srv, wd, key, "t-1", None, raw=body)
+        check(st == 400 and word in e.get("message", ""), f"refused: {what}: {st} {e}")
+    st, e = signed_post(srv, wd, key, "t-1", None, raw=head(2, 0) + r0 + b"[1, 2]\n")
+    check(e.get("field") == "records[1]" and "line 3" in e.get("message", ""),
+          f"the failing line is named: {e}")
+
+
 def refusals(srv, wd, key, other_key, records, stats, aid, store):
     before = store.sql("SELECT COUNT(*) FROM records").strip()
     base = {"batch": "t-1:bad-0", "sensor": "t-1", "records": records[:3], "stats": []}
@@ -73,6 +111,7 @@ def refusals(srv, wd, key, other_key, records, stats, aid, store):
     check(st == 401 and e["field"] == "sensor", f"unknown sensor: {st} {e}")
     st, e = signed_post(srv, wd, key, "t-1", None, raw=b'{"batch": "t-1:x", ')
     check(st == 400, f"malformed batch: {st} {e}")
+    framing(srv, wd, key, records, stats)
 
     def tampered(i, **change):
         recs = [dict(r) for r in records[:3]]
@@ -138,11 +177,26 @@ def main():
                     st, r = signed_post(srv, wd, key, "t-1", b)
                     check(st == 200 and r["duplicate"] is False and
                           r["records"] == len(b["records"]), f"batch stored: {st} {r}")
+                # doc is the exact line the sensor sent, not a re-serialisation of it.
+                line = acdrecords.ndjson("t-1:0002", "t-1", records[half:], stats)
+                line = line.split(b"\n")[1].decode()
+                doc = store.sql("SELECT doc FROM records WHERE id = '%s'" % records[half]["id"])
+                check(doc.strip() == line, f"the stored doc is the line as sent: {doc!r}")
                 st, r = signed_post(srv, wd, key, "t-1", batches[0])
                 check(st == 200 and r["duplicate"] is True, f"a repeated batch: {st} {r}")
                 st, r = signed_post(srv, wd, key, "t-1", dict(batches[0], batch="t-1:rerun"))
-                check(st == 409 and "already stored" in r.get("message", ""),
+                check(st == 409 and "already stored" in r.get("message", "") and
+                      r["message"].startswith("records[0]: "),
                       f"the same records in a new batch (a re-run): refused for good: {st} {r}")
+                fresh = [dict(records[k], id=f"t-1:9999999{k:05d}") for k in range(70)]
+                twice = dict(records[0], id="t-1:999999999990")
+                st, r = signed_post(srv, wd, key, "t-1", {
+                    "batch": "t-1:twice", "sensor": "t-1", "stats": [],
+                    "records": fresh[:10] + [twice] + fresh[10:] + [twice]})
+                check(st == 409 and r.get("message", "").startswith("records[71]: "),
+                      f"one record twice in a batch, the second in another insert: {st} {r}")
+                check(store.sql("SELECT COUNT(*) FROM records WHERE batch = 't-1:twice'")
+                      .strip() == "0", "a batch refused with 409 stores none of its records")
                 check(int(store.sql("SELECT COUNT(*) FROM records").strip()) == len(records),
                       "each record stored once")
                 check(store.sql("SELECT DISTINCT label FROM records").strip() ==

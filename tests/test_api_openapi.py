@@ -54,9 +54,13 @@ def main():
                     declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
                     check(declared == params, f"{where}: path parameters {declared} vs {params}")
                     if method == "post" and where not in NO_BODY:
+                        kind = ("application/x-ndjson" if path == "/api/v1/ingest"
+                                else "application/json")
                         schema = op.get("requestBody", {}).get("content", {}).get(
-                            "application/json", {}).get("schema", {})
-                        check("$ref" in schema, f"{where}: a request body schema")
+                            kind, {}).get("schema", {})
+                        check("$ref" in schema, f"{where}: a request body schema ({kind})")
+                        check(kind in op.get("responses", {}).get("415", {}).get(
+                            "description", ""), f"{where}: 415 names {kind}")
                     if op.get("security"):
                         check(op.get("x-roles"), f"{where}: names the roles allowed")
             check(ops == len(test_api_role_matrix.ALLOWED),

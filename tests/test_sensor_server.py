@@ -103,12 +103,15 @@ def spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want):
     for b in waiting:
         p = os.path.join(spool, b)
         check(stat.S_IMODE(os.stat(p).st_mode) == 0o600, f"{backend}: {b} is 0600")
-        with open(p) as f:
-            body = json.load(f)
-        check(body["batch"].startswith("t-2:") and body["sensor"] == "t-2" and
-              all(x["type"] == "flow" for x in body["records"]) and
-              all(x["type"] == "stats" for x in body["stats"]),
-              f"{backend}: a spooled batch holds Contract 4 lines only")
+        with open(p, "rb") as f:
+            raw = f.read()
+        lines = [json.loads(x) for x in raw.split(b"\n")[:-1]]
+        head, body = lines[0], lines[1:]
+        check(raw.endswith(b"\n") and head["batch"].startswith("t-2:") and
+              head["sensor"] == "t-2" and len(body) == head["records"] + head["stats"] and
+              all(x["type"] == "flow" for x in body[:head["records"]]) and
+              all(x["type"] == "stats" for x in body[head["records"]:]),
+              f"{backend}: a spooled batch is NDJSON: its header, then Contract 4 lines only")
     r = acdtest.sensor_server(srv.base, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
                               extra=["--sensor-id", "t-2"])
     check(r.returncode == 0 and b"sent first" in r.stderr,
@@ -139,6 +142,30 @@ def forged(wd, backend, srv, store, apr, ckey, pcap):
           f"{backend}: one line logged per refused batch: {r.stderr[-400:]}")
     check(store.sql("SELECT COUNT(*) FROM records WHERE sensor = 't-3'").strip() == "0",
           f"{backend}: nothing of a refused batch is stored")
+
+
+def old_format_spool(wd, backend, srv, store, key, apr, ckey):
+    """A batch spooled by a sensor from before NDJSON (decision 0018), sent by this one (so as
+    application/x-ndjson): acdd answers 400, and the sensor moves it to refused/ with the
+    reason and exits 4, as for any refusal."""
+    spool = wd.p(f"spool-old-{backend}")
+    os.makedirs(spool, mode=0o700)
+    name = "000000000001-00000000-000000"
+    with open(os.path.join(spool, name + ".batch"), "w") as f:
+        f.write(json.dumps({"batch": f"t-2:{name}", "sensor": "t-2", "records": [],
+                            "stats": []}))
+    os.chmod(os.path.join(spool, name + ".batch"), 0o600)
+    r = acdtest.sensor_server(srv.base, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
+                              extra=["--sensor-id", "t-2", "--drain-timeout", "20"])
+    waiting, refused = acdtest.spooled(spool)
+    check(r.returncode == 4 and not waiting and refused == [name + ".batch"],
+          f"{backend}: an old-format batch is refused: {r.returncode} {waiting} {refused} "
+          f"{r.stderr[-300:]}")
+    if refused:
+        with open(os.path.join(spool, "refused", name + ".batch.reason")) as f:
+            why = f.read()
+        check(why.startswith("HTTP 400") and "NDJSON" in why,
+              f"{backend}: the reason says a batch is NDJSON: {why!r}")
 
 
 def revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap):
@@ -203,6 +230,7 @@ def main():
                                  pcap)
                 spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want)
                 forged(wd, backend, srv, store, apr, ckey, pcap)
+                old_format_spool(wd, backend, srv, store, key, apr, ckey)
                 live_as_nobody(wd, backend, srv, store, key, apr, ckey)
                 revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap)
             finally:

@@ -1,8 +1,8 @@
 /*
  * spool.h — the sensor's on-disk queue of batches for the server (--spool DIR).
  *
- * A batch is one file `NAME.batch` holding the exact body that is posted (Contract 4 lines
- * inside a JSON object, nothing else: no packet, no payload byte). Names sort in the order
+ * A batch is one file `NAME.batch` holding the exact body that is posted (an NDJSON header
+ * line, then Contract 4 lines, nothing else: no packet, no payload byte). Names sort in the order
  * the batches were made, so a later run sends what an earlier one left, first and in order.
  * A batch the server refuses for good moves to `DIR/refused/` with `NAME.batch.reason` (the
  * HTTP status and the server's message) beside it, for the operator.
@@ -12,8 +12,9 @@
  * survives a crash of the sensor or the machine. Directories are 0700, files 0600: the spool
  * holds selected communications information (選別後通信情報).
  * Cost: two fsyncs a batch (file, directory); batches are thousands of records.
- * Not thread-safe by itself: the uploader serialises calls per operation (writes from one
- * thread, reads/removes from another — distinct names, so they do not interfere).
+ * Not thread-safe by itself: the uploader writes from one thread and reads, removes and
+ * refuses from its sender threads, each on a batch no other thread holds — distinct names
+ * through *at() calls on the shared directory descriptors, so they do not interfere.
  */
 #ifndef ACD_SPOOL_H
 #define ACD_SPOOL_H

@@ -33,36 +33,47 @@ struct sealed {
 	size_t len;
 };
 
+struct uploader;
+
+/* One sender thread: its own connection (libcurl easy handle, kept alive) and the answer to
+ * its batch in flight. */
+struct sender {
+	struct uploader *u;
+	pthread_t thread;
+	CURL *curl;
+	char reply[REPLY_MAX];
+	size_t reply_len;
+};
+
 struct uploader {
 	struct uploader_config cfg;
 	char url[2048];
 	struct spool *sp;
 	pthread_mutex_t lock;
-	pthread_cond_t sealed_cv, room_cv, send_cv, done_cv;
+	pthread_cond_t sealed_cv, room_cv, send_cv, done_cv, stop_cv;
 
-	/* The open batch: JSON array contents, comma-separated. */
+	/* The open batch: its record lines and its stats lines, each '\n'-terminated. */
 	struct linebuf rec, st;
-	uint64_t nrec;
+	uint64_t nrec, nst;
 	int64_t opened_at; /* monotonic usec of its first line */
 
 	struct sealed *head, *tail;
 	size_t nsealed;
 
-	/* On disk, not yet acknowledged, in send order: names[first..n). */
+	/* On disk, in send order; names[first..n) are not yet taken by a sender. */
 	char (*names)[SPOOL_NAME_MAX];
 	size_t first, n, cap;
 
 	uint64_t last_ms;
 	uint32_t run, counter;
-	bool input_done, spooled_all, sender_done;
+	bool input_done, spooled_all;
+	size_t senders_running;
 	atomic_bool stop;
+	atomic_bool failing; /* the server is failing: logged once, and once when it recovers */
 	size_t lost;
 
-	pthread_t spooler, sender;
-	CURL *curl;
-	char reply[REPLY_MAX];
-	size_t reply_len;
-	bool failing;
+	pthread_t spooler;
+	struct sender senders[UPLOADER_SENDERS];
 };
 
 static int64_t mono_usec(void)
@@ -83,18 +94,16 @@ static void wait_until(pthread_cond_t *cv, pthread_mutex_t *m, int64_t usec)
 	pthread_cond_timedwait(cv, m, &ts);
 }
 
-/* Appends `len` bytes of '\n'-terminated lines as JSON array elements: the lines are JSON
- * objects without raw newlines, so each '\n' becomes the separating comma. */
-static void add_lines(struct linebuf *b, const char *p, size_t len)
+/* Appends `len` bytes of '\n'-terminated lines as they are (the batch is NDJSON); returns
+ * how many lines they were, counted rather than trusted: the header must announce exactly
+ * the lines that follow it. */
+static uint64_t add_lines(struct linebuf *b, const char *p, size_t len)
 {
-	if (len == 0)
-		return;
-	if (b->len)
-		linebuf_append(b, ",", 1);
-	size_t at = b->len;
-	linebuf_append(b, p, len - 1);
-	for (char *q = b->data + at; (q = memchr(q, '\n', (size_t)(b->data + b->len - q)));)
-		*q++ = ',';
+	uint64_t n = 0;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + len - q))); q++)
+		n++;
+	linebuf_append(b, p, len);
+	return n;
 }
 
 /* A name that sorts after every earlier one of this sensor (milliseconds, kept monotonic
@@ -120,17 +129,17 @@ static void seal_locked(struct uploader *u)
 	next_name(u, s->name);
 	struct linebuf b = {0};
 	char head[256];
-	int hl = snprintf(head, sizeof head, "{\"batch\":\"%s:%s\",\"sensor\":\"%s\",\"records\":[",
-	                  u->cfg.sensor_id, s->name, u->cfg.sensor_id);
+	int hl = snprintf(head, sizeof head,
+	                  "{\"batch\":\"%s:%s\",\"sensor\":\"%s\",\"records\":%" PRIu64
+	                  ",\"stats\":%" PRIu64 "}\n",
+	                  u->cfg.sensor_id, s->name, u->cfg.sensor_id, u->nrec, u->nst);
 	linebuf_append(&b, head, (size_t)hl);
 	linebuf_append(&b, u->rec.data ? u->rec.data : "", u->rec.len);
-	linebuf_append(&b, "],\"stats\":[", 11);
 	linebuf_append(&b, u->st.data ? u->st.data : "", u->st.len);
-	linebuf_append(&b, "]}", 2);
 	s->body = b.data;
 	s->len = b.len;
 	u->rec.len = u->st.len = 0;
-	u->nrec = 0;
+	u->nrec = u->nst = 0;
 	if (u->tail)
 		u->tail->next = s;
 	else
@@ -140,7 +149,7 @@ static void seal_locked(struct uploader *u)
 	pthread_cond_signal(&u->sealed_cv);
 }
 
-static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size_t len, uint64_t n)
+static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size_t len)
 {
 	if (len == 0)
 		return;
@@ -150,8 +159,8 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 		pthread_cond_wait(&u->room_cv, &u->lock);
 	if (u->rec.len == 0 && u->st.len == 0)
 		u->opened_at = mono_usec();
-	add_lines(b, p, len);
-	u->nrec += n;
+	uint64_t n = add_lines(b, p, len);
+	*(b == &u->rec ? &u->nrec : &u->nst) += n;
 	if (u->nrec >= u->cfg.batch_records || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
 		seal_locked(u);
 	pthread_mutex_unlock(&u->lock);
@@ -159,12 +168,14 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 
 void uploader_records(struct uploader *u, const char *lines, size_t len, uint64_t n)
 {
-	hand_over(u, &u->rec, lines, len, n);
+	(void)n; /* counted again as the lines are appended */
+	hand_over(u, &u->rec, lines, len);
 }
 
 void uploader_stats(struct uploader *u, const char *lines, size_t len, uint64_t n)
 {
-	hand_over(u, &u->st, lines, len, n);
+	(void)n;
+	hand_over(u, &u->st, lines, len);
 }
 
 static void push_name_locked(struct uploader *u, const char *name)
@@ -177,7 +188,7 @@ static void push_name_locked(struct uploader *u, const char *name)
 		u->names = q;
 	}
 	snprintf(u->names[u->n++], SPOOL_NAME_MAX, "%s", name);
-	pthread_cond_signal(&u->send_cv);
+	pthread_cond_signal(&u->send_cv); /* one name: one idle sender is enough */
 }
 
 /* Writes one sealed batch, retrying a failing disk each second until the drain gives up. */
@@ -234,18 +245,18 @@ static void *spooler_main(void *arg)
 		           open ? u->opened_at + UPLOADER_BATCH_USEC : mono_usec() + 1000000);
 	}
 	u->spooled_all = true;
-	pthread_cond_signal(&u->send_cv);
+	pthread_cond_broadcast(&u->send_cv);
 	pthread_mutex_unlock(&u->lock);
 	return NULL;
 }
 
 static size_t on_reply(char *p, size_t size, size_t n, void *arg)
 {
-	struct uploader *u = arg;
-	size_t len = size * n, room = sizeof u->reply - 1 - u->reply_len;
-	memcpy(u->reply + u->reply_len, p, len < room ? len : room);
-	u->reply_len += len < room ? len : room;
-	u->reply[u->reply_len] = '\0';
+	struct sender *s = arg;
+	size_t len = size * n, room = sizeof s->reply - 1 - s->reply_len;
+	memcpy(s->reply + s->reply_len, p, len < room ? len : room);
+	s->reply_len += len < room ? len : room;
+	s->reply[s->reply_len] = '\0';
 	return len;
 }
 
@@ -264,11 +275,12 @@ static bool permanent(long status)
 	       status == 415;
 }
 
-static void refuse(struct uploader *u, const char *name, long status)
+static void refuse(struct sender *s, const char *name, long status)
 {
+	struct uploader *u = s->u;
 	char reason[REPLY_MAX + 64], msg[512] = "";
-	snprintf(reason, sizeof reason, "HTTP %ld\n%s\n", status, u->reply);
-	json_t *j = json_loads(u->reply, 0, NULL);
+	snprintf(reason, sizeof reason, "HTTP %ld\n%s\n", status, s->reply);
+	json_t *j = json_loads(s->reply, 0, NULL);
 	const char *m = json_string_value(json_object_get(j, "message"));
 	snprintf(msg, sizeof msg, "%s", m ? m : "no reason given");
 	json_decref(j);
@@ -279,8 +291,9 @@ static void refuse(struct uploader *u, const char *name, long status)
 }
 
 /* Posts one spooled batch; SENT covers acknowledged (deleted) and refused (moved aside). */
-static enum outcome send_one(struct uploader *u, const char *name)
+static enum outcome send_one(struct sender *s, const char *name)
 {
+	struct uploader *u = s->u;
 	char *body;
 	size_t len;
 	int rc = spool_read(u->sp, name, &body, &len);
@@ -294,38 +307,36 @@ static enum outcome send_one(struct uploader *u, const char *name)
 	sig_sign_b64((const uint8_t *)body, len, u->cfg.key, sig, sizeof sig);
 	snprintf(sigh, sizeof sigh, "X-ACD-Signature: %s", sig);
 	snprintf(idh, sizeof idh, "X-ACD-Sensor: %s", u->cfg.sensor_id);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/x-ndjson");
 	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip on loopback */
 	h = curl_slist_append(h, idh);
 	h = curl_slist_append(h, sigh);
-	curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	u->reply_len = 0;
-	u->reply[0] = '\0';
-	CURLcode cr = curl_easy_perform(u->curl);
+	curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	s->reply_len = 0;
+	s->reply[0] = '\0';
+	CURLcode cr = curl_easy_perform(s->curl);
 	long status = 0;
-	curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
 	sodium_memzero(body, len);
 	free(body);
 	if (cr == CURLE_OK && status >= 200 && status < 300) {
 		spool_remove(u->sp, name);
-		if (u->failing)
+		if (atomic_exchange(&u->failing, false))
 			log_info("server %s takes batches again", u->url);
-		u->failing = false;
 		return SENT;
 	}
 	if (cr == CURLE_OK && permanent(status)) {
-		refuse(u, name, status);
+		refuse(s, name, status);
 		return SENT;
 	}
-	if (!u->failing && !atomic_load(&u->stop))
+	if (!atomic_exchange(&u->failing, true) && !atomic_load(&u->stop))
 		log_warnx("server %s: %s; batches stay in %s, retrying", u->url,
 		          cr != CURLE_OK ? curl_easy_strerror(cr) : "transient refusal",
 		          u->sp->dir);
-	log_debug("batch %s: %s, HTTP %ld %s", name, curl_easy_strerror(cr), status, u->reply);
-	u->failing = true;
+	log_debug("batch %s: %s, HTTP %ld %s", name, curl_easy_strerror(cr), status, s->reply);
 	return TRANSIENT;
 }
 
@@ -335,10 +346,32 @@ static int64_t next_backoff(int64_t prev)
 	return d > BACKOFF_CAP_USEC ? BACKOFF_CAP_USEC : d;
 }
 
+/* Sends the batch this sender took until it is acknowledged or refused, or the drain
+ * stops; transient failures wait a backoff first. Only this sender holds the name, and the
+ * file stays in the spool until a 2xx: at least once. */
+static void deliver(struct sender *s, const char *name)
+{
+	struct uploader *u = s->u;
+	int64_t backoff = 0;
+	while (send_one(s, name) == TRANSIENT && !atomic_load(&u->stop)) {
+		/* Full jitter over the upper half: sensors restarted together spread out. */
+		backoff = next_backoff(backoff);
+		int64_t until = mono_usec() + backoff / 2 +
+		                (int64_t)randombytes_uniform((uint32_t)(backoff / 2) + 1);
+		pthread_mutex_lock(&u->lock);
+		while (!atomic_load(&u->stop) && mono_usec() < until)
+			wait_until(&u->stop_cv, &u->lock, until);
+		pthread_mutex_unlock(&u->lock);
+	}
+}
+
+/* Takes the next waiting batch in name order, delivers it, and again, until the spooler
+ * is done and nothing waits, or the drain stops. UPLOADER_SENDERS of these run, so one
+ * batch is checked and parsed by acdd while another is being stored. */
 static void *sender_main(void *arg)
 {
-	struct uploader *u = arg;
-	int64_t backoff = 0;
+	struct sender *s = arg;
+	struct uploader *u = s->u;
 	pthread_mutex_lock(&u->lock);
 	while (!atomic_load(&u->stop)) {
 		if (u->first == u->n) {
@@ -348,24 +381,13 @@ static void *sender_main(void *arg)
 			continue;
 		}
 		char name[SPOOL_NAME_MAX];
-		memcpy(name, u->names[u->first], sizeof name);
+		memcpy(name, u->names[u->first++], sizeof name);
 		pthread_mutex_unlock(&u->lock);
-		enum outcome o = send_one(u, name);
+		deliver(s, name);
 		pthread_mutex_lock(&u->lock);
-		if (o == SENT) {
-			u->first++;
-			backoff = 0;
-			continue;
-		}
-		/* Full jitter over the upper half: sensors restarted together spread out. */
-		backoff = next_backoff(backoff);
-		int64_t wait =
-		        backoff / 2 + (int64_t)randombytes_uniform((uint32_t)(backoff / 2) + 1);
-		if (!atomic_load(&u->stop))
-			wait_until(&u->send_cv, &u->lock, mono_usec() + wait);
 	}
-	u->sender_done = true;
-	pthread_cond_broadcast(&u->done_cv);
+	if (--u->senders_running == 0)
+		pthread_cond_broadcast(&u->done_cv);
 	pthread_mutex_unlock(&u->lock);
 	return NULL;
 }
@@ -389,12 +411,13 @@ static void set_url(struct uploader *u, const char *base)
 		         (int)(n && base[n - 1] == '/' ? n - 1 : n), base, tail);
 }
 
-static bool setup_curl(struct uploader *u, struct acd_error *e)
+static bool setup_curl(struct uploader *u, struct sender *s, struct acd_error *e)
 {
-	u->curl = curl_easy_init();
-	if (!u->curl)
+	s->u = u;
+	s->curl = curl_easy_init();
+	if (!s->curl)
 		return acd_fail(e, ACD_EINPUT, "libcurl could not start"), false;
-	CURL *c = u->curl;
+	CURL *c = s->curl;
 	curl_easy_setopt(c, CURLOPT_URL, u->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
@@ -402,7 +425,7 @@ static bool setup_curl(struct uploader *u, struct acd_error *e)
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, u);
@@ -449,21 +472,28 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 	pthread_cond_init(&u->room_cv, &ca);
 	pthread_cond_init(&u->send_cv, &ca);
 	pthread_cond_init(&u->done_cv, &ca);
+	pthread_cond_init(&u->stop_cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if (!setup_curl(u, e) || !load_spooled(u, e)) {
-		if (u->curl)
-			curl_easy_cleanup(u->curl);
+	bool ok = load_spooled(u, e);
+	for (size_t i = 0; ok && i < UPLOADER_SENDERS; i++)
+		ok = setup_curl(u, &u->senders[i], e);
+	if (!ok) {
+		for (size_t i = 0; i < UPLOADER_SENDERS; i++)
+			if (u->senders[i].curl)
+				curl_easy_cleanup(u->senders[i].curl);
 		free(u->names);
 		free(u);
 		return NULL;
 	}
-	/* Both threads start with every signal blocked: SIGHUP/SIGTERM are main's to take with
+	/* The threads start with every signal blocked: SIGHUP/SIGTERM are main's to take with
 	 * sigtimedwait, and a SIGPIPE from a server gone mid-write must not end the sensor. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_create(&u->spooler, NULL, spooler_main, u);
-	pthread_create(&u->sender, NULL, sender_main, u);
+	u->senders_running = UPLOADER_SENDERS;
+	for (size_t i = 0; i < UPLOADER_SENDERS; i++)
+		pthread_create(&u->senders[i].thread, NULL, sender_main, &u->senders[i]);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return u;
 }
@@ -474,14 +504,17 @@ size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused)
 	u->input_done = true;
 	pthread_cond_signal(&u->sealed_cv);
 	int64_t deadline = mono_usec() + drain_usec;
-	while (!u->sender_done && mono_usec() < deadline)
+	while (u->senders_running > 0 && mono_usec() < deadline)
 		wait_until(&u->done_cv, &u->lock, deadline);
 	atomic_store(&u->stop, true);
 	pthread_cond_broadcast(&u->send_cv);
+	pthread_cond_broadcast(&u->stop_cv);
 	pthread_mutex_unlock(&u->lock);
 	pthread_join(u->spooler, NULL);
-	pthread_join(u->sender, NULL);
-	curl_easy_cleanup(u->curl);
+	for (size_t i = 0; i < UPLOADER_SENDERS; i++) {
+		pthread_join(u->senders[i].thread, NULL);
+		curl_easy_cleanup(u->senders[i].curl);
+	}
 	size_t left = spool_count(u->sp, refused) + u->lost;
 	sodium_memzero(u->cfg.key, sizeof u->cfg.key);
 	linebuf_free(&u->rec);
@@ -492,6 +525,7 @@ size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused)
 	pthread_cond_destroy(&u->room_cv);
 	pthread_cond_destroy(&u->send_cv);
 	pthread_cond_destroy(&u->done_cv);
+	pthread_cond_destroy(&u->stop_cv);
 	free(u);
 	return left;
 }

@@ -11,11 +11,13 @@
  * Threads: workers hand over complete lines (uploader_lines: a memory copy under a lock;
  * it waits only when UPLOADER_QUEUE_MAX sealed batches are not yet on disk); a spooler thread
  * seals batches (batch_records records, UPLOADER_BATCH_BYTES bytes or
- * UPLOADER_BATCH_USEC old, whichever first) and writes them durably; a sender thread posts
- * the spool in name order — what earlier runs left first — retrying transient failures
- * (connection errors, 5xx, anything not listed below) with capped exponential backoff and
- * jitter. 400, 401, 403, 413 and 415 are permanent: the batch moves to refused/ with the
- * server's reason and one line is logged.
+ * UPLOADER_BATCH_USEC old, whichever first) and writes them durably; UPLOADER_SENDERS sender
+ * threads, each with its own connection, take the spooled batches in name order — what
+ * earlier runs left first — so that many batches are in flight (acdd parses one while it
+ * stores another); each retries its batch's transient failures (connection errors, 5xx,
+ * anything not listed below) with capped exponential backoff and jitter. 400, 401, 403, 409,
+ * 413 and 415 are permanent: the batch moves to refused/ with the server's reason and one
+ * line is logged. Batches may be acknowledged out of name order; acdd does not rely on it.
  */
 #ifndef ACD_UPLOADER_H
 #define ACD_UPLOADER_H
@@ -31,6 +33,7 @@
 #define UPLOADER_BATCH_BYTES   (8u << 20) /* acdd takes 16 MiB; one hand-over may overshoot */
 #define UPLOADER_BATCH_USEC    1000000
 #define UPLOADER_QUEUE_MAX     8
+#define UPLOADER_SENDERS       2 /* batches in flight: acdd checks one while it stores one */
 
 struct uploader_config {
 	const char *url;        /* http:// or https:// …/api/v1/ingest is appended when missing */
@@ -42,7 +45,7 @@ struct uploader_config {
 
 struct uploader;
 
-/* Starts the spooler and the sender; batches already in the spool are sent first. */
+/* Starts the spooler and the senders; batches already in the spool are sent first. */
 struct uploader *uploader_start(const struct uploader_config *cfg, struct spool *sp,
                                 struct acd_error *e);
 /* Hands over `len` bytes of `n` complete lines (each ending in '\n'). */

@@ -27,7 +27,7 @@ struct request {
 	const char *method;
 	const char *path;
 	const char *params[HTTP_MAX_PARAMS]; /* the {…} parts of the route, in order */
-	const char *body;
+	char *body; /* NUL-terminated; the handler may change it in place (ingest splits lines) */
 	size_t body_len;
 	struct principal who; /* the caller (unset on routes without authentication) */
 	struct db_conn *c;    /* a pooled connection for the handler's reads */

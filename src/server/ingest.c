@@ -1,25 +1,32 @@
 /*
  * ingest.c — sensors post batches of selected records and stats to /api/v1/ingest, each batch
  * signed with the sensor's Ed25519 key over the exact body bytes (header X-ACD-Signature,
- * the sensor named in X-ACD-Sensor). acdd checks, before storing anything: the sensor is
- * registered and the signature is its; every record and stats line is well formed and from
- * that sensor; every record names an approval issued for the sensor's facility and lies
- * within it (record_check.h). A batch that fails any check is refused whole, with the reason.
- * A batch id already stored is acknowledged again and stored nothing: at-least-once delivery,
- * exactly-once storage.
+ * the sensor named in X-ACD-Sensor). A batch is NDJSON (decision 0018): a header line
+ * {"batch","sensor","records":N,"stats":M}, then N record lines, then M stats lines; each
+ * line is parsed and checked on its own and stored as sent. acdd checks, before storing anything:
+ * the sensor is registered and the signature is its; every record and stats line is well formed and
+ * from that sensor; every record names an approval issued for the sensor's facility and lies within
+ * it (record_check.h). A batch that fails any check is refused whole, with the reason. A batch id
+ * already stored is acknowledged again and stored nothing: at-least-once delivery, exactly-once
+ * storage.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "approval.h"
+#include "batch_frame.h"
 #include "record_check.h"
 #include "sensor_registry.h"
 
 #define INGEST_APPROVALS_MAX 64 /* distinct approvals one batch may name */
 #define SELECTED_LABEL       "selected-communications-information"
+#define INGEST_MEDIA_TYPE    "application/x-ndjson"
+#define INSERT_ROWS          64  /* records a statement: a round trip and a VDBE run for many */
+#define INSERT_ROW_TEXT_MAX  128 /* "($1, …, $16), " of one row, parameters up to $1024 */
 
 /* One approval a batch names, parsed from its signed document. */
 struct batch_approval {
@@ -28,10 +35,35 @@ struct batch_approval {
 	acd_time revoked_at;
 };
 
+/* A checked record line: what its row needs. Strings point into the batch's arena, `line`
+ * into its copy of the body (the exact bytes the sensor signed, stored as `doc`). */
+struct batch_record {
+	const char *line, *id, *approval, *direction, *src, *dst;
+	acd_time first, last;
+	json_int_t proto, packets, bytes;
+};
+
+/* A checked stats line; approval NULL when the line names none. */
+struct batch_stats {
+	const char *line, *approval;
+	acd_time from, to;
+};
+
+/*
+ * A batch as posted: its frame (batch_frame.h: the lines, split in place once the signature
+ * is checked, and the header's id and counts). No tree of the whole batch is ever built:
+ * each line is parsed, checked and freed in turn, and what storing needs is kept in the
+ * small structs above. The arena holds their strings; a JSON string takes at least its
+ * length plus two quotes in the body, so body_len bytes always suffice.
+ */
 struct batch {
-	const char *id, *sensor;
+	struct batch_frame frame;
+	const char *sensor;
 	char facility[64];
-	json_t *records, *stats;
+	char *arena;
+	size_t arena_len, arena_used;
+	struct batch_record *records;
+	struct batch_stats *stats;
 	struct batch_approval approvals[INGEST_APPROVALS_MAX];
 	size_t n_approvals;
 	bool duplicate;
@@ -41,6 +73,23 @@ static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n_approvals; i++)
 		approval_free(&b->approvals[i].a);
+	batch_frame_free(&b->frame);
+	free(b->arena);
+	free(b->records);
+	free(b->stats);
+}
+
+/* A copy of `s` in the batch's arena; NULL for NULL (or, never by the bound above, no room). */
+static const char *batch_keep(struct batch *b, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	if (n > b->arena_len - b->arena_used)
+		return NULL;
+	char *p = memcpy(b->arena + b->arena_used, s, n);
+	b->arena_used += n;
+	return p;
 }
 
 /* Finds or loads the approval `id`; NULL (why set) when unknown, never approved, or issued
@@ -84,152 +133,276 @@ static const struct batch_approval *batch_approval(struct request *rq, struct ba
 	return ok ? ba : NULL;
 }
 
-/* Checks every record; on failure fills a 400 (malformed) or 403 (outside) reply. */
-static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
+/* Fills the reply for a body the framing refused. */
+static int reply_frame_error(struct reply *rp, const struct frame_error *err)
 {
-	size_t i;
-	json_t *rec;
-	char why[300], field[32];
-	json_array_foreach(b->records, i, rec)
-	{
-		snprintf(field, sizeof field, "records[%zu]", i);
-		if (!record_well_formed(rec, why, sizeof why)) {
-			reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
-			return false;
-		}
-		if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
-			            field, json_string_value(json_object_get(rec, "sensor")),
-			            b->sensor);
-			return false;
-		}
+	return reply_error(rp, err->status, err->code, err->field[0] ? err->field : NULL, "%s",
+	                   err->msg);
+}
+
+/* Line `at` (1-based in the body) as one JSON object, or NULL with a 400 reply naming
+ * `field`. The caller frees the object. */
+static json_t *line_object(const struct batch *b, size_t at, const char *field, struct reply *rp)
+{
+	struct frame_error err;
+	json_t *v = batch_frame_object(&b->frame, at, field, &err);
+	if (!v)
+		reply_frame_error(rp, &err);
+	return v;
+}
+
+/* The line's "type" is `type`: a record where stats belong, or the reverse, is named so. */
+static bool typed(json_t *v, const char *type)
+{
+	const char *t = json_string_value(json_object_get(v, "type"));
+	return t && strcmp(t, type) == 0;
+}
+
+/* Checks one record line; keeps what its row needs in `out`. */
+static bool check_record(struct request *rq, struct reply *rp, struct batch *b, size_t i,
+                         struct batch_record *out)
+{
+	char why[300], field[40];
+	size_t at = 2 + i;
+	snprintf(field, sizeof field, "records[%zu]", i);
+	json_t *rec = line_object(b, at, field, rp);
+	if (!rec)
+		return false;
+	bool ok = false;
+	if (typed(rec, "stats"))
+		reply_error(rp, 400, "invalid", field,
+		            "%s (line %zu): a stats line where a record is expected (the header "
+		            "announces %zu records)",
+		            field, at, b->frame.n_records);
+	else if (!record_well_formed(rec, why, sizeof why))
+		reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
+	else if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0)
+		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
+		            json_string_value(json_object_get(rec, "sensor")), b->sensor);
+	else {
 		const struct batch_approval *ba =
 		        batch_approval(rq, b, json_string_value(json_object_get(rec, "approval")),
 		                       why, sizeof why);
-		if (!ba || !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why,
-		                          sizeof why)) {
+		if (!ba ||
+		    !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why, sizeof why))
 			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
-			return false;
-		}
+		else
+			ok = true;
 	}
+	if (ok) {
+		out->line = b->frame.lines[at - 1];
+		out->id = batch_keep(b, json_string_value(json_object_get(rec, "id")));
+		out->approval = batch_keep(b, json_string_value(json_object_get(rec, "approval")));
+		out->direction =
+		        batch_keep(b, json_string_value(json_object_get(rec, "direction")));
+		out->src = batch_keep(b, json_string_value(json_object_get(rec, "src")));
+		out->dst = batch_keep(b, json_string_value(json_object_get(rec, "dst")));
+		time_parse(json_string_value(json_object_get(rec, "first")), &out->first);
+		time_parse(json_string_value(json_object_get(rec, "last")), &out->last);
+		out->proto = json_integer_value(json_object_get(rec, "proto"));
+		out->packets = json_integer_value(json_object_get(rec, "packets")) +
+		               json_integer_value(json_object_get(rec, "rpackets"));
+		out->bytes = json_integer_value(json_object_get(rec, "bytes")) +
+		             json_integer_value(json_object_get(rec, "rbytes"));
+		if (!out->id || !out->approval || !out->direction || !out->src || !out->dst)
+			ok = false,
+			reply_error(rp, 500, "internal", field, "%s: out of room", field);
+	}
+	json_decref(rec);
+	return ok;
+}
+
+/* Checks every record line; on failure fills a 400 (malformed) or 403 (outside) reply. */
+static bool check_records(struct request *rq, struct reply *rp, struct batch *b)
+{
+	for (size_t i = 0; i < b->frame.n_records; i++)
+		if (!check_record(rq, rp, b, i, &b->records[i]))
+			return false;
 	return true;
 }
 
 /* Stats lines: Contract 4's shape, this sensor, an approval of its facility or none. */
+static bool check_one_stats(struct request *rq, struct reply *rp, struct batch *b, size_t i,
+                            struct batch_stats *out)
+{
+	char why[300], field[40];
+	size_t at = 2 + b->frame.n_records + i;
+	snprintf(field, sizeof field, "stats[%zu]", i);
+	json_t *s = line_object(b, at, field, rp);
+	if (!s)
+		return false;
+	bool ok = false;
+	const char *type = json_string_value(json_object_get(s, "type"));
+	const char *sensor = json_string_value(json_object_get(s, "sensor"));
+	json_t *ap = json_object_get(s, "approval");
+	if (type && strcmp(type, "stats") != 0 && record_well_formed(s, why, sizeof why))
+		reply_error(rp, 400, "invalid", field,
+		            "%s (line %zu): a record line where stats are expected (the header "
+		            "announces %zu records)",
+		            field, at, b->frame.n_records);
+	else if (!type || strcmp(type, "stats") != 0 || !sensor ||
+	         !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &out->from) ||
+	         !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &out->to) ||
+	         !(json_is_null(ap) || json_is_string(ap)))
+		reply_error(rp, 400, "invalid", field,
+		            "%s: a Contract 4 stats line (type, sensor, approval, from, to)",
+		            field);
+	else if (strcmp(sensor, b->sensor) != 0)
+		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
+		            sensor, b->sensor);
+	else if (json_is_string(ap) &&
+	         !batch_approval(rq, b, json_string_value(ap), why, sizeof why))
+		reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
+	else
+		ok = true;
+	if (ok) {
+		out->line = b->frame.lines[at - 1];
+		out->approval = batch_keep(b, json_string_value(ap));
+		if (json_is_string(ap) && !out->approval)
+			ok = false,
+			reply_error(rp, 500, "internal", field, "%s: out of room", field);
+	}
+	json_decref(s);
+	return ok;
+}
+
 static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 {
-	size_t i;
-	json_t *s;
-	char why[300], field[32];
-	json_array_foreach(b->stats, i, s)
-	{
-		snprintf(field, sizeof field, "stats[%zu]", i);
-		acd_time from, to;
-		const char *type = json_string_value(json_object_get(s, "type"));
-		const char *sensor = json_string_value(json_object_get(s, "sensor"));
-		json_t *ap = json_object_get(s, "approval");
-		if (!type || strcmp(type, "stats") != 0 || !sensor ||
-		    !time_parse(json_string_value(json_object_get(s, "from")) ?: "", &from) ||
-		    !time_parse(json_string_value(json_object_get(s, "to")) ?: "", &to) ||
-		    !(json_is_null(ap) || json_is_string(ap))) {
-			reply_error(
-			        rp, 400, "invalid", field,
-			        "%s: a Contract 4 stats line (type, sensor, approval, from, to)",
-			        field);
+	for (size_t i = 0; i < b->frame.n_stats; i++)
+		if (!check_one_stats(rq, rp, b, i, &b->stats[i]))
 			return false;
-		}
-		if (strcmp(sensor, b->sensor) != 0) {
-			reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s",
-			            field, sensor, b->sensor);
-			return false;
-		}
-		if (json_is_string(ap) &&
-		    !batch_approval(rq, b, json_string_value(ap), why, sizeof why)) {
-			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
-			return false;
-		}
-	}
 	return true;
 }
 
-/* Inserts one record with the seq `seq`. */
-static enum acd_status insert_record(struct txn *t, const struct batch *b, json_t *rec,
-                                     long long seq, const char *now, struct acd_error *e)
+/* The text of one multi-row INSERT of `rows` records (16 parameters a row). ON CONFLICT DO
+ * NOTHING keeps the transaction usable on PostgreSQL when a record is already stored; the
+ * caller sees it in the count of rows inserted and names the record (name_conflict). */
+static char *records_insert_sql(size_t rows)
 {
-	acd_time first = 0, last = 0;
-	time_parse(json_string_value(json_object_get(rec, "first")), &first);
-	time_parse(json_string_value(json_object_get(rec, "last")), &last);
-	char seqs[24], fs[24], ls[24], proto[8], pk[24], by[24];
-	snprintf(seqs, sizeof seqs, "%lld", seq);
-	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)first);
-	snprintf(ls, sizeof ls, "%" PRId64, (int64_t)last);
-	snprintf(proto, sizeof proto, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "proto")));
-	snprintf(pk, sizeof pk, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "packets")) +
-	                 json_integer_value(json_object_get(rec, "rpackets")));
-	snprintf(by, sizeof by, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(rec, "bytes")) +
-	                 json_integer_value(json_object_get(rec, "rbytes")));
-	char *doc = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *p[16] = {seqs,
-	                     json_string_value(json_object_get(rec, "id")),
-	                     json_string_value(json_object_get(rec, "approval")),
-	                     b->sensor,
-	                     b->id,
-	                     fs,
-	                     ls,
-	                     json_string_value(json_object_get(rec, "direction")),
-	                     proto,
-	                     json_string_value(json_object_get(rec, "src")),
-	                     json_string_value(json_object_get(rec, "dst")),
-	                     pk,
-	                     by,
-	                     SELECTED_LABEL,
-	                     now,
-	                     doc};
-	enum acd_status st =
-	        db_exec(t->c,
-	                "INSERT INTO records (seq, id, approval, sensor, batch, first_at, "
-	                "last_at, direction, proto, src, dst, packets, bytes, label, "
-	                "stored_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	                "$10, $11, $12, $13, $14, $15, $16)",
-	                p, 16, NULL, e);
-	free(doc);
+	static const char head[] = "INSERT INTO records (seq, id, approval, sensor, batch, "
+	                           "first_at, last_at, direction, proto, src, dst, packets, "
+	                           "bytes, label, stored_at, doc) VALUES ";
+	static const char tail[] = " ON CONFLICT DO NOTHING";
+	size_t cap = sizeof head + rows * INSERT_ROW_TEXT_MAX + sizeof tail, len = 0;
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	len += (size_t)snprintf(sql, cap, "%s", head);
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t k = 0; k < 16; k++)
+			len += (size_t)snprintf(sql + len, cap - len, "%s$%zu%s",
+			                        k ? "" : (r ? ", (" : "("), r * 16 + k + 1,
+			                        k == 15 ? ")" : ", ");
+	}
+	snprintf(sql + len, cap - len, "%s", tail);
+	return sql;
+}
+
+/* Row `seq`'s sixteen parameters; `num` holds its six numbers as text. */
+static void record_params(const struct batch *b, const struct batch_record *rec, long long seq,
+                          const char *now, char num[6][24], const char **p)
+{
+	snprintf(num[0], 24, "%lld", seq);
+	snprintf(num[1], 24, "%" PRId64, (int64_t)rec->first);
+	snprintf(num[2], 24, "%" PRId64, (int64_t)rec->last);
+	snprintf(num[3], 24, "%" JSON_INTEGER_FORMAT, rec->proto);
+	snprintf(num[4], 24, "%" JSON_INTEGER_FORMAT, rec->packets);
+	snprintf(num[5], 24, "%" JSON_INTEGER_FORMAT, rec->bytes);
+	const char *row[16] = {num[0],      rec->id,        rec->approval, b->sensor,
+	                       b->frame.id, num[1],         num[2],        rec->direction,
+	                       num[3],      rec->src,       rec->dst,      num[4],
+	                       num[5],      SELECTED_LABEL, now,           rec->line};
+	memcpy(p, row, sizeof row);
+}
+
+/* A record of rows [at, at+rows) was not inserted: the one whose stored seq is not the seq
+ * it was given is already stored (from another batch, or twice in this one). */
+static enum acd_status name_conflict(struct txn *t, const struct batch *b, size_t at, size_t rows,
+                                     long long first_seq, struct acd_error *e)
+{
+	for (size_t i = at; i < at + rows; i++) {
+		const struct batch_record *v = &b->records[i];
+		const char *p[2] = {v->id, v->approval};
+		struct db_rows *r;
+		enum acd_status st =
+		        db_query(t->c, "SELECT seq FROM records WHERE id = $1 AND approval = $2", p,
+		                 2, &r, e);
+		if (st != ACD_OK)
+			return st;
+		bool mine = db_rows_count(r) == 1 &&
+		            strtoll(db_rows_get(r, 0, 0), NULL, 10) == first_seq + (long long)i;
+		db_rows_free(r);
+		/* The same record id under the same approval in another batch: the sensor was run
+		 * twice over the same input under one sensor id. Storing it again would double it;
+		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
+		if (!mine)
+			return acd_fail(
+			        e, ACD_ECONFLICT,
+			        "records[%zu]: record %s of %s is already stored from another "
+			        "batch (the same input sent twice under one sensor id?)",
+			        i, v->id, v->approval);
+	}
+	return acd_fail(e, ACD_ECONFLICT, "records[%zu..%zu]: a record is already stored", at,
+	                at + rows - 1);
+}
+
+/* Inserts the batch's records, INSERT_ROWS a statement, with seqs from first_seq on; each
+ * doc is the line exactly as the sensor sent it. */
+static enum acd_status insert_records(struct txn *t, const struct batch *b, long long first_seq,
+                                      const char *now, struct acd_error *e)
+{
+	const char *p[INSERT_ROWS * 16];
+	char num[INSERT_ROWS][6][24];
+	char *full = NULL, *sql = NULL;
+	enum acd_status st = ACD_OK;
+	for (size_t at = 0; st == ACD_OK && at < b->frame.n_records; at += INSERT_ROWS) {
+		size_t rows = b->frame.n_records - at < INSERT_ROWS ? b->frame.n_records - at
+		                                                    : INSERT_ROWS;
+		if (rows == INSERT_ROWS && !full)
+			full = records_insert_sql(rows);
+		if (rows < INSERT_ROWS)
+			sql = records_insert_sql(rows);
+		const char *text = rows == INSERT_ROWS ? full : sql;
+		if (!text) {
+			st = acd_fail(e, ACD_EDB, "store: out of memory for an insert");
+			break;
+		}
+		for (size_t j = 0; j < rows; j++)
+			record_params(b, &b->records[at + j], first_seq + (long long)(at + j), now,
+			              num[j], p + j * 16);
+		long changed = 0;
+		st = db_exec(t->c, text, p, (int)(rows * 16), &changed, e);
+		if (st == ACD_OK && (size_t)changed != rows)
+			st = name_conflict(t, b, at, rows, first_seq, e);
+	}
+	free(full);
+	free(sql);
 	return st;
 }
 
-static enum acd_status insert_stats(struct txn *t, const struct batch *b, json_t *s, size_t n,
-                                    struct acd_error *e)
+static enum acd_status insert_stats(struct txn *t, const struct batch *b,
+                                    const struct batch_stats *s, size_t n, struct acd_error *e)
 {
-	acd_time from = 0, to = 0;
-	time_parse(json_string_value(json_object_get(s, "from")), &from);
-	time_parse(json_string_value(json_object_get(s, "to")), &to);
 	char ns[24], fs[24], ts[24];
 	snprintf(ns, sizeof ns, "%zu", n);
-	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)from);
-	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)to);
-	char *doc = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	const char *p[7] = {b->id, ns, b->sensor, json_string_value(json_object_get(s, "approval")),
-	                    fs,    ts, doc};
-	enum acd_status st =
-	        db_exec(t->c,
-	                "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
-	                "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	                p, 7, NULL, e);
-	free(doc);
-	return st;
+	snprintf(fs, sizeof fs, "%" PRId64, (int64_t)s->from);
+	snprintf(ts, sizeof ts, "%" PRId64, (int64_t)s->to);
+	const char *p[7] = {b->frame.id, ns, b->sensor, s->approval, fs, ts, s->line};
+	return db_exec(t->c,
+	               "INSERT INTO sensor_stats (batch, n, sensor, approval, from_at, "
+	               "to_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	               p, 7, NULL, e);
 }
 
 static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e)
 {
 	struct batch *b = arg;
-	size_t nrec = json_array_size(b->records), nstat = json_array_size(b->stats);
+	size_t nrec = b->frame.n_records, nstat = b->frame.n_stats;
 	char now[24], nr[24], ns[24];
 	snprintf(now, sizeof now, "%" PRId64, (int64_t)t->now);
 	snprintf(nr, sizeof nr, "%zu", nrec);
 	snprintf(ns, sizeof ns, "%zu", nstat);
-	const char *p[5] = {b->id, b->sensor, now, nr, ns};
+	const char *p[5] = {b->frame.id, b->sensor, now, nr, ns};
 	enum acd_status st =
 	        db_exec(t->c,
 	                "INSERT INTO ingest_batches (id, sensor, received_at, records, "
@@ -253,34 +426,18 @@ static enum acd_status store_batch(struct txn *t, void *arg, struct acd_error *e
 		return st;
 	long long last = strtoll(db_rows_get(r, 0, 0), NULL, 10);
 	db_rows_free(r);
-	size_t i;
-	json_t *v;
-	json_array_foreach(b->records, i, v)
-	{
-		st = insert_record(t, b, v, last - (long long)nrec + 1 + (long long)i, now, e);
-		/* The same record id under the same approval in another batch: the sensor was run
-		 * twice over the same input under one sensor id. Storing it again would double it;
-		 * refusing for good (409) keeps the sensor from retrying what cannot succeed. */
-		if (st != ACD_OK && db_error_is_conflict(t->c))
-			return acd_fail(
-			        e, ACD_ECONFLICT,
-			        "records[%zu]: record %s of %s is already stored from another "
-			        "batch (the same input sent twice under one sensor id?)",
-			        i, json_string_value(json_object_get(v, "id")),
-			        json_string_value(json_object_get(v, "approval")));
-		if (st != ACD_OK)
-			return st;
-	}
-	json_array_foreach(b->stats, i, v)
-	{
-		st = insert_stats(t, b, v, i, e);
+	st = insert_records(t, b, last - (long long)nrec + 1, now, e);
+	if (st != ACD_OK)
+		return st;
+	for (size_t i = 0; i < nstat; i++) {
+		st = insert_stats(t, b, &b->stats[i], i, e);
 		if (st != ACD_OK)
 			return st;
 	}
 	char detail[160];
 	snprintf(detail, sizeof detail, "{\"sensor\":\"%s\",\"records\":%zu,\"stats\":%zu}",
 	         b->sensor, nrec, nstat);
-	struct audit_entry a = {b->sensor, "sensor", "ingest.batch", b->id, NULL, detail};
+	struct audit_entry a = {b->sensor, "sensor", "ingest.batch", b->frame.id, NULL, detail};
 	return txn_audit(t, &a, e);
 }
 
@@ -305,36 +462,33 @@ static bool authenticate_sensor(struct request *rq, struct reply *rp, const char
 	return true;
 }
 
-/* The batch's own fields; fills a 400 reply on failure. */
-static bool read_batch(json_t *body, struct batch *b, struct reply *rp)
+/* True when the request says it carries NDJSON; else a 415 naming the type expected. */
+static bool ndjson_body(struct request *rq, struct reply *rp)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(body, key, v) if (strcmp(key, "batch") && strcmp(key, "sensor") &&
-	                                      strcmp(key, "sent_at") && strcmp(key, "records") &&
-	                                      strcmp(key, "stats"))
-	{
-		reply_error(rp, 400, "invalid", key, "%s: not a field of a batch", key);
-		return false;
-	}
-	b->id = json_string_value(json_object_get(body, "batch"));
-	b->records = json_object_get(body, "records");
-	b->stats = json_object_get(body, "stats");
-	size_t sl = strlen(b->sensor);
-	if (!b->id || strlen(b->id) > 128 || strncmp(b->id, b->sensor, sl) != 0 ||
-	    b->id[sl] != ':' || !b->id[sl + 1])
-		return reply_error(rp, 400, "invalid", "batch",
-		                   "batch: \"SENSOR:UNIQUE\" of at most 128 bytes"),
-		       false;
-	const char *s = json_string_value(json_object_get(body, "sensor"));
-	if (!s || strcmp(s, b->sensor) != 0)
-		return reply_error(rp, 400, "invalid", "sensor",
-		                   "sensor: must equal X-ACD-Sensor (%s)", b->sensor),
-		       false;
-	if (!json_is_array(b->records) || !json_is_array(b->stats))
-		return reply_error(rp, 400, "invalid",
-		                   json_is_array(b->records) ? "stats" : "records",
-		                   "records and stats: arrays (possibly empty)"),
+	const char *ct = http_header(rq, "Content-Type");
+	size_t n = strlen(INGEST_MEDIA_TYPE);
+	if (ct && strncasecmp(ct, INGEST_MEDIA_TYPE, n) == 0 &&
+	    (!ct[n] || ct[n] == ';' || ct[n] == ' '))
+		return true;
+	reply_error(rp, 415, "unsupported_media_type", NULL,
+	            "a batch is " INGEST_MEDIA_TYPE ": the batch header line, then its record "
+	            "lines, then its stats lines, each ending in \\n");
+	return false;
+}
+
+/* The batch's frame (its lines and header) and room for what its lines' rows need; fills
+ * a 400 (or 503) reply on failure. */
+static bool read_batch(struct request *rq, struct reply *rp, struct batch *b)
+{
+	struct frame_error err;
+	if (!batch_frame_parse(rq->body, rq->body_len, b->sensor, &b->frame, &err))
+		return reply_frame_error(rp, &err), false;
+	b->arena = malloc(rq->body_len);
+	b->arena_len = rq->body_len;
+	b->records = calloc(b->frame.n_records ? b->frame.n_records : 1, sizeof *b->records);
+	b->stats = calloc(b->frame.n_stats ? b->frame.n_stats : 1, sizeof *b->stats);
+	if (!b->arena || !b->records || !b->stats)
+		return reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch"),
 		       false;
 	return true;
 }
@@ -361,30 +515,28 @@ int api_ingest(struct request *rq, struct reply *rp)
 		        "--prefixes FILE");
 	if (!authenticate_sensor(rq, rp, b.sensor, b.facility))
 		return rp->status;
-	json_t *body = request_json(rq, rp);
-	if (!body)
+	if (!ndjson_body(rq, rp))
 		return rp->status;
-	if (read_batch(body, &b, rp)) {
-		if (batch_seen(rq->c, b.id)) {
-			reply_json(rp, 200, json_pack("{s:s, s:b}", "batch", b.id, "duplicate", 1));
+	if (read_batch(rq, rp, &b)) {
+		if (batch_seen(rq->c, b.frame.id)) {
+			reply_json(rp, 200,
+			           json_pack("{s:s, s:b}", "batch", b.frame.id, "duplicate", 1));
 		} else if (check_records(rq, rp, &b) && check_stats(rq, rp, &b)) {
 			struct acd_error e = {0};
 			enum acd_status st = writer_run(rq->srv->writer, store_batch, &b, &e);
 			if (st == ACD_ECONFLICT)
 				reply_error(rp, 409, "conflict", NULL, "%s", e.msg);
 			else if (st == ACD_OK || b.duplicate)
-				reply_json(
-				        rp, 200,
-				        json_pack("{s:s, s:b, s:i, s:i}", "batch", b.id,
-				                  "duplicate", b.duplicate, "records",
-				                  b.duplicate ? 0 : (int)json_array_size(b.records),
-				                  "stats",
-				                  b.duplicate ? 0 : (int)json_array_size(b.stats)));
+				reply_json(rp, 200,
+				           json_pack("{s:s, s:b, s:i, s:i}", "batch", b.frame.id,
+				                     "duplicate", b.duplicate, "records",
+				                     b.duplicate ? 0 : (int)b.frame.n_records,
+				                     "stats",
+				                     b.duplicate ? 0 : (int)b.frame.n_stats));
 			else
 				api_store_error(rp, &e);
 		}
 	}
 	batch_free(&b);
-	json_decref(body);
 	return rp->status;
 }

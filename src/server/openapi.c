@@ -113,12 +113,17 @@ static const char schemas[] =
         " \"reason\": {\"type\": \"string\"}}},"
         "\"Revocation\": {\"type\": \"object\", \"properties\": {\"reason\": {\"type\": "
         "\"string\"}}},"
-        "\"IngestBatch\": {\"type\": \"object\", \"required\": [\"batch\", \"sensor\", \"records\","
-        " \"stats\"], \"properties\": {\"batch\": {\"type\": \"string\", \"description\":"
-        " \"SENSOR:UNIQUE\"}, \"sensor\": {\"type\": \"string\"}, \"sent_at\": {\"type\":"
-        " \"string\", \"format\": \"date-time\"}, \"records\": {\"type\": \"array\","
-        " \"description\": \"Contract 4 records\"}, \"stats\": {\"type\": \"array\","
-        " \"description\": \"Contract 4 stats lines\"}}},"
+        "\"IngestBatch\": {\"type\": \"object\", \"description\": \"The header line of an"
+        " application/x-ndjson batch. The body is lines each ending in \\\\n: this header,"
+        " then exactly `records` Contract 4 record lines, then exactly `stats` Contract 4 stats"
+        " lines. X-ACD-Signature covers the exact body bytes; each line is stored as sent.\","
+        " \"required\": [\"batch\", \"sensor\", \"records\", \"stats\"], \"properties\": {"
+        " \"batch\": {\"type\": \"string\", \"description\": \"SENSOR:UNIQUE\"},"
+        " \"sensor\": {\"type\": \"string\"}, \"sent_at\": {\"type\": \"string\","
+        " \"format\": \"date-time\"}, \"records\": {\"type\": \"integer\", \"minimum\": 0,"
+        " \"description\": \"the number of record lines after the header\"}, \"stats\":"
+        " {\"type\": \"integer\", \"minimum\": 0, \"description\": \"the number of stats"
+        " lines after the records\"}}},"
         "\"Sensor\": {\"type\": \"object\", \"required\": [\"id\", \"facility\", \"public_key\"],"
         " \"properties\": {\"id\": {\"type\": \"string\"}, \"facility\": {\"type\": \"string\"},"
         " \"public_key\": {\"type\": \"string\", \"description\": \"base64 Ed25519 public key\"}}},"
@@ -202,6 +207,13 @@ static json_t *role_list(unsigned roles)
 	return a;
 }
 
+/* Sensors post NDJSON batches (ingest.c, decision 0018); everything else takes JSON. */
+static const char *body_type(const struct route *r)
+{
+	return strcmp(r->pattern, "/api/v1/ingest") == 0 ? "application/x-ndjson"
+	                                                 : "application/json";
+}
+
 static json_t *operation(const struct route *r)
 {
 	json_t *op = json_pack("{s:s, s:{s:{s:s}}}", "summary", r->summary, "responses", "default",
@@ -220,17 +232,21 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(op, "security", json_array());
 	}
 	if (r->body_schema) {
-		char ref[128];
+		char ref[128], not_type[64];
+		const char *type = body_type(r);
 		snprintf(ref, sizeof ref, "#/components/schemas/%s", r->body_schema);
+		snprintf(not_type, sizeof not_type, "not %s", type);
 		json_object_set_new(op, "requestBody",
 		                    json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
-		                              "application/json", "schema", "$ref", ref));
+		                              type, "schema", "$ref", ref));
 		json_object_set_new(resp, "400",
 		                    json_pack("{s:s}", "description", "invalid body, field named"));
 		json_object_set_new(resp, "413",
-		                    json_pack("{s:s}", "description", "body over 1 MiB"));
-		json_object_set_new(resp, "415",
-		                    json_pack("{s:s}", "description", "not application/json"));
+		                    json_pack("{s:s}", "description",
+		                              strcmp(type, "application/json") != 0
+		                                      ? "body over 16 MiB"
+		                                      : "body over 1 MiB"));
+		json_object_set_new(resp, "415", json_pack("{s:s}", "description", not_type));
 	}
 	/* Path parameters, from the {…} parts of the pattern. */
 	json_t *params = json_array();

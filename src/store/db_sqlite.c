@@ -27,6 +27,10 @@ struct sqlite_stmt {
 	char *sql; /* the key: the exact statement text */
 	sqlite3_stmt *stmt;
 	unsigned long used; /* tick of the last use, for least-recently-used eviction */
+	/* Parameter i + 1 is `$k[i]` (0: not spelt $k). Found once when prepared: SQLite's name
+	 * lookup is a linear scan, so per-bind lookups cost a multi-row INSERT O(n^2). */
+	long *k;
+	int count;
 };
 
 struct sqlite_conn {
@@ -120,6 +124,7 @@ static void sqlite_disconnect(struct db_conn *c)
 	for (int i = 0; i < DB_SQLITE_CACHE; i++) {
 		sqlite3_finalize(sc->cache[i].stmt);
 		free(sc->cache[i].sql);
+		free(sc->cache[i].k);
 	}
 	sqlite3_close(sc->db);
 	free(sc);
@@ -137,7 +142,7 @@ static bool sqlite_only_blank(const char *p)
 
 /* The prepared statement for `sql`, from the cache or newly prepared into the least recently
  * used slot. Assumes the statement returned is reset and unbound. */
-static sqlite3_stmt *sqlite_prepare(struct db_conn *c, const char *sql, struct acd_error *e)
+static struct sqlite_stmt *sqlite_prepare(struct db_conn *c, const char *sql, struct acd_error *e)
 {
 	struct sqlite_conn *sc = c->handle;
 	struct sqlite_stmt *slot = &sc->cache[0];
@@ -145,7 +150,7 @@ static sqlite3_stmt *sqlite_prepare(struct db_conn *c, const char *sql, struct a
 		struct sqlite_stmt *s = &sc->cache[i];
 		if (s->sql && strcmp(s->sql, sql) == 0) {
 			s->used = ++sc->tick;
-			return s->stmt;
+			return s;
 		}
 		if (s->used < slot->used)
 			slot = s;
@@ -167,26 +172,40 @@ static sqlite3_stmt *sqlite_prepare(struct db_conn *c, const char *sql, struct a
 		return NULL;
 	}
 	char *key = strdup(sql);
-	if (!key) {
+	int count = sqlite3_bind_parameter_count(stmt);
+	long *k = calloc(count > 0 ? (size_t)count : 1, sizeof *k);
+	if (!key || !k) {
 		sqlite3_finalize(stmt);
+		free(key);
+		free(k);
 		acd_fail(e, ACD_EDB, "store: out of memory");
 		return NULL;
 	}
+	for (int i = 0; i < count; i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i + 1);
+		char *end = NULL;
+		long v = name && name[0] == '$' ? strtol(name + 1, &end, 10) : 0;
+		k[i] = end && *end == '\0' && end != name + 1 ? v : 0;
+	}
 	sqlite3_finalize(slot->stmt);
 	free(slot->sql);
+	free(slot->k);
 	slot->sql = key;
 	slot->stmt = stmt;
+	slot->k = k;
+	slot->count = count;
 	slot->used = ++sc->tick;
-	return stmt;
+	return slot;
 }
 
 /* Binds params[k - 1] to every parameter named `$k`. Other spellings (?, :name, @name) are
  * refused so that SQL written for this interface also runs on PostgreSQL. */
-static enum acd_status sqlite_bind(sqlite3_stmt *stmt, const char *sql, const char *const *params,
-                                   int n, struct acd_error *e)
+static enum acd_status sqlite_bind(const struct sqlite_stmt *s, const char *sql,
+                                   const char *const *params, int n, struct acd_error *e)
 {
 	char ex[96];
-	int count = sqlite3_bind_parameter_count(stmt);
+	sqlite3_stmt *stmt = s->stmt;
+	int count = s->count;
 	/* Each distinct `$k` has its own index, so with every k checked to be in 1..n below,
 	 * count == n means each given parameter is used: PostgreSQL refuses unused ones too. */
 	if (count != n)
@@ -194,10 +213,8 @@ static enum acd_status sqlite_bind(sqlite3_stmt *stmt, const char *sql, const ch
 		                "store: statement uses %d parameters, %d given (in: %s)", count, n,
 		                db_sql_excerpt(sql, ex, sizeof ex));
 	for (int i = 1; i <= count; i++) {
-		const char *name = sqlite3_bind_parameter_name(stmt, i);
-		char *end = NULL;
-		long k = name && name[0] == '$' ? strtol(name + 1, &end, 10) : 0;
-		if (!end || *end != '\0' || end == name + 1)
+		long k = s->k[i - 1];
+		if (k == 0)
 			return acd_fail(e, ACD_EDB,
 			                "store: parameters are written $1, $2 ... (in: %s)",
 			                db_sql_excerpt(sql, ex, sizeof ex));
@@ -247,10 +264,11 @@ static enum acd_status sqlite_run(struct db_conn *c, const char *sql, const char
                                   int n, long *changed, struct db_rows **out, struct acd_error *e)
 {
 	struct sqlite_conn *sc = c->handle;
-	sqlite3_stmt *stmt = sqlite_prepare(c, sql, e);
-	if (!stmt)
+	struct sqlite_stmt *cached = sqlite_prepare(c, sql, e);
+	if (!cached)
 		return ACD_EDB;
-	enum acd_status st = sqlite_bind(stmt, sql, params, n, e);
+	sqlite3_stmt *stmt = cached->stmt;
+	enum acd_status st = sqlite_bind(cached, sql, params, n, e);
 	if (st == ACD_OK)
 		st = sqlite_step_all(c, stmt, sql, out, e);
 	if (st == ACD_OK && changed)
