@@ -596,7 +596,7 @@ static acd_time pcap_time(const struct pcap_pkthdr *h)
  * libpcap reuses its buffer at every read, so a packet whose bytes are read further
  * (peek's l4_done) is copied into its slot; the others (domestic to domestic, unselectable,
  * another worker's, undecodable) are not read again and not copied. */
-#define AHEAD      8
+#define AHEAD      16 /* a packet's bucket is fetched 8 packets before its entry, 8 before its turn */
 #define AHEAD_HALF (AHEAD / 2)
 
 struct ahead_slot {

@@ -34,14 +34,15 @@ json_t *batch_frame_object(const struct batch_frame *f, size_t at, const char *f
 {
 	const char *line = f->lines[at - 1];
 	if (!line[0])
-		return refuse(err, 400, "invalid", field, "%s (line %zu): an empty line", field, at),
+		return refuse(err, 400, "invalid", field, "%s (line %zu): an empty line", field,
+		              at),
 		       NULL;
 	json_error_t je;
 	json_t *v = json_loadb(line, strlen(line), JSON_REJECT_DUPLICATES, &je);
 	if (!v)
 		return refuse(err, 400, "malformed_json", field,
-		              "%s (line %zu): malformed JSON at byte %d: %s", field, at, je.position,
-		              je.text),
+		              "%s (line %zu): malformed JSON at byte %d: %s", field, at,
+		              je.position, je.text),
 		       NULL;
 	if (!json_is_object(v)) {
 		json_decref(v);
