@@ -93,6 +93,8 @@ def framing(srv, wd, key, records, stats):
         ("a record where stats belong", head(1, 1) + r0 + r1, "where stats are expected"),
         ("stats where a record belongs", head(2, 0) + r0 + s0, "where a record is expected"),
         ("a duplicate key", head(1, 0) + r0[:-2] + b', "id": "x"}\n', "duplicate"),
+        # Valid JSON up to the NUL: a parser stopping there would take the line as whole.
+        ("a NUL byte after a whole record", head(1, 0) + r0[:-1] + b"\0junk\n", "NUL byte"),
     ]
     for what, body, word in cases:
         st, e = signed_post(srv, wd, key, "t-1", None, raw=body)

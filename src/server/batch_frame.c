@@ -71,6 +71,10 @@ static bool split_lines(char *body, size_t len, struct batch_frame *f, struct fr
 	char *p = body;
 	for (size_t i = 0; i < f->n_lines; i++) {
 		char *nl = memchr(p, '\n', (size_t)(body + len - p));
+		/* A NUL would end the line early for the parser and the stored doc alike. */
+		if (memchr(p, '\0', (size_t)(nl - p)))
+			return refuse(err, 400, "invalid", NULL,
+			              "line %zu: a NUL byte (a batch is NDJSON text)", i + 1);
 		*nl = '\0';
 		f->lines[i] = p;
 		p = nl + 1;

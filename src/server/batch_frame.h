@@ -5,7 +5,7 @@
  *
  * Pure (no store, no HTTP) so that fuzz_ingest_batch reaches it; ingest.c turns a
  * frame_error into its reply. Parsing writes '\0' over each '\n' of the body, so each line
- * is a C string (jansson refuses a raw NUL inside a line it accepts) and the line is the
+ * is a C string (a NUL byte inside a line is refused) and the line is the
  * exact bytes the sensor signed. Cost: one pass over the body, one jansson tree of the
  * header; record and stats lines are parsed one at a time by the caller (batch_frame_object).
  */
