@@ -3,6 +3,7 @@ registered through the API, an approval issued through the API (by the commissio
 office for the agreement kind), a real acd-sensor run over the generated sample capture with
 the signed document, and the lines posted as batches signed with the sensor's own key
 (`acd approval sign --key`: Ed25519 over the exact bytes). python3 standard library only."""
+import datetime
 import json
 import os
 import subprocess
@@ -14,6 +15,28 @@ FF_APPROVAL = {"kind": "foreign-foreign", "facility": "t-1",
                              {"id": "ALL6", "type": "ip", "value": "::/0"}],
                "justification": "oversight test", "valid_from": "2020-01-01T00:00:00Z",
                "valid_until": "2035-12-31T23:59:59Z"}
+
+
+DAY = datetime.timedelta(days=1)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def aged(records, stats, now, old_mark, keep_mark):
+    """For the retention tests, copies of real records and stats moved in time: 7 records that
+    ended 800 days before `now` (user agent `old_mark`), 3 that ended a day before it
+    (`keep_mark`), and the sensor's own stats line of 2000 days before. (old, recent, stat)."""
+    old = [dict(r, id=f"t-1:90000000{i:04d}", first=iso(now - 800 * DAY),
+                last=iso(now - 800 * DAY + datetime.timedelta(seconds=1)),
+                http_user_agent=old_mark) for i, r in enumerate(records[:7])]
+    recent = [dict(r, id=f"t-1:91000000{i:04d}", first=iso(now - 2 * DAY),
+                   last=iso(now - DAY), http_user_agent=keep_mark)
+              for i, r in enumerate(records[:3])]
+    own = [s for s in stats if s["approval"] is None]
+    old_stat = dict(own[0], **{"from": iso(now - 2000 * DAY), "to": iso(now - 1999 * DAY)})
+    return old, recent, old_stat
 
 
 def register_sensor(srv, store, wd, tag):

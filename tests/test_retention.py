@@ -20,11 +20,7 @@ import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
 
-DAY = datetime.timedelta(days=1)
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+DAY, iso = acdrecords.DAY, acdrecords.iso
 
 
 def parse(s):
@@ -76,14 +72,7 @@ def run(wd, backend):
         latest = max(parse(r["last"]) for r in records)
         # The controlled clock: 30 days after the newest real record; period 365 days.
         now = latest + 30 * DAY
-        old = [dict(r, id=f"t-1:90000000{i:04d}", first=iso(now - 800 * DAY),
-                    last=iso(now - 800 * DAY + datetime.timedelta(seconds=1)),
-                    http_user_agent=old_mark) for i, r in enumerate(records[:7])]
-        recent = [dict(r, id=f"t-1:91000000{i:04d}", first=iso(now - 2 * DAY),
-                       last=iso(now - DAY), http_user_agent=keep_mark)
-                  for i, r in enumerate(records[:3])]
-        own = [s for s in stats if s["approval"] is None]
-        old_stat = dict(own[0], **{"from": iso(now - 2000 * DAY), "to": iso(now - 1999 * DAY)})
+        old, recent, old_stat = acdrecords.aged(records, stats, now, old_mark, keep_mark)
         for n, (recs, sts) in enumerate(((records, stats), (old, [old_stat]), (recent, []))):
             st, r = acdrecords.post_batch(srv, wd, key, f"t-1:{n}", recs, sts)
             check(st == 200, f"{tag}: batch {n} stored: {st} {r}")

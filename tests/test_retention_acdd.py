@@ -20,11 +20,7 @@ import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
 
-DAY = datetime.timedelta(days=1)
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+DAY = acdrecords.DAY
 
 
 def config(wd, name, interval_hours):
@@ -54,14 +50,7 @@ def run(wd, backend):
         records, stats = acdrecords.sensor_run(srv, wd, tag, doc)
         check(records and stats, f"{tag}: the sensor gave templates")
         now = datetime.datetime.now(datetime.timezone.utc)
-        old = [dict(r, id=f"t-1:90000000{i:04d}", first=iso(now - 800 * DAY),
-                    last=iso(now - 800 * DAY + datetime.timedelta(seconds=1)),
-                    http_user_agent=old_mark) for i, r in enumerate(records[:7])]
-        recent = [dict(r, id=f"t-1:91000000{i:04d}", first=iso(now - 2 * DAY),
-                       last=iso(now - DAY), http_user_agent=keep_mark)
-                  for i, r in enumerate(records[:3])]
-        own = [s for s in stats if s["approval"] is None]
-        old_stat = dict(own[0], **{"from": iso(now - 2000 * DAY), "to": iso(now - 1999 * DAY)})
+        old, recent, old_stat = acdrecords.aged(records, stats, now, old_mark, keep_mark)
         st, r = acdrecords.post_batch(srv, wd, key, "t-1:0", old + recent, [old_stat])
         check(st == 200, f"{tag}: batch stored: {st} {r}")
 
