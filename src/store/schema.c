@@ -397,9 +397,15 @@ static const char migration_8[] =
         "ALTER TABLE measures ADD COLUMN commission_response_by TEXT NULL REFERENCES users (id);\n"
         "ALTER TABLE measures ADD COLUMN commission_response_reason TEXT NULL;\n";
 
+/* Migration 9: the records index no query used (stored_at) gives way to the one the purge
+ * needs (last_at: records whose last packet is older than the cut-off). An ingested record
+ * still updates the same number of indexes; a purge no longer reads the whole table. */
+static const char migration_9[] = "DROP INDEX records_stored;\n"
+                                  "CREATE INDEX records_last ON records (last_at);\n";
+
 const char *const schema_migrations[] = {
-        migration_1, migration_2, migration_3, migration_4,
-        migration_5, migration_6, migration_7, migration_8,
+        migration_1, migration_2, migration_3, migration_4, migration_5,
+        migration_6, migration_7, migration_8, migration_9,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
