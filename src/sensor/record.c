@@ -10,45 +10,91 @@
 #include "packet.h"
 #include "slab.h"
 
+/* A copy of a name, or NULL when out of memory. */
+static char *copy_name(const char *name)
+{
+	size_t n = strlen(name) + 1;
+	char *c = malloc(n);
+	if (c)
+		memcpy(c, name, n);
+	return c;
+}
+
+/* Wipes and frees a copy made by copy_name (names are mechanical information, but nothing
+ * derived from a packet outlives its flow). */
+static void free_name(char **p)
+{
+	if (!*p)
+		return;
+	sodium_memzero(*p, strlen(*p));
+	free(*p);
+	*p = NULL;
+}
+
 bool record_hit(struct flow *f, struct slab *sels, uint16_t ap, uint16_t sel, int field,
                 const char *name)
 {
-	if (!f->sel && !(f->sel = slab_alloc(sels)))
-		return false;
+	if (!f->sel) {
+		if (!(f->sel = slab_alloc(sels)))
+			return false;
+		f->sel->hits = f->sel->inline_hits;
+		f->sel->cap = SEL_HITS_INLINE;
+	}
 	struct flow_sel *s = f->sel;
 	for (size_t i = 0; i < s->nhits; i++)
 		if (s->hits[i].approval == ap && s->hits[i].selector == sel)
 			return true;
 	if (s->nhits == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4;
-		struct sel_hit *p = realloc(s->hits, cap * sizeof *p);
+		uint32_t cap = s->cap * 2;
+		struct sel_hit *p = malloc(cap * sizeof *p);
 		if (!p)
 			return false;
+		memcpy(p, s->hits, s->nhits * sizeof *p);
+		if (s->hits != s->inline_hits) {
+			sodium_memzero(s->hits, s->cap * sizeof *s->hits);
+			free(s->hits);
+		}
 		s->hits = p;
 		s->cap = cap;
 	}
+	char *copy = NULL;
+	if (field >= 0 && name && name[0] && !(copy = copy_name(name)))
+		return false;
 	struct sel_hit *h = &s->hits[s->nhits++];
 	h->approval = ap;
 	h->selector = sel;
 	h->field = (int8_t)field;
-	snprintf(h->name, sizeof h->name, "%s", name ? name : "");
+	h->name = copy;
 	return true;
 }
 
 void record_seen_name(struct flow *f, enum name_field field, const char *name)
 {
-	if (f->sel && f->sel->name[field][0] == '\0')
-		snprintf(f->sel->name[field], sizeof f->sel->name[field], "%s", name);
+	if (f->sel && !f->sel->name[field])
+		f->sel->name[field] = copy_name(name);
+}
+
+void record_seen_ua(struct flow *f, const char *ua)
+{
+	if (f->sel && !f->sel->http_ua)
+		f->sel->http_ua = copy_name(ua);
 }
 
 void record_free(struct flow *f, struct slab *sels)
 {
-	if (!f->sel)
+	struct flow_sel *s = f->sel;
+	if (!s)
 		return;
-	if (f->sel->hits)
-		sodium_memzero(f->sel->hits, f->sel->cap * sizeof *f->sel->hits);
-	free(f->sel->hits);
-	slab_free(sels, f->sel); /* wipes it */
+	for (size_t i = 0; i < s->nhits; i++)
+		free_name(&s->hits[i].name);
+	if (s->hits != s->inline_hits) {
+		sodium_memzero(s->hits, s->cap * sizeof *s->hits);
+		free(s->hits);
+	}
+	for (int i = 0; i < NAME_FIELDS; i++)
+		free_name(&s->name[i]);
+	free_name(&s->http_ua);
+	slab_free(sels, s); /* wipes it */
 	f->sel = NULL;
 }
 

@@ -22,16 +22,25 @@ enum name_field { NAME_DNS, NAME_TLS, NAME_HTTP, NAME_FIELDS };
 struct sel_hit {
 	uint16_t approval, selector;
 	int8_t field; /* for a domain selector: which name matched (enum name_field), else -1 */
-	char name[APP_NAME_MAX];
+	char *name;   /* the name it matched (a copy, for domain selectors only), else NULL */
 };
 
+/* Hits kept inside flow_sel before any allocation: a flow is selected by one or two
+ * selectors of one or two approvals nearly always. */
+#define SEL_HITS_INLINE 4
+
+/* The names and the User-Agent are copies of what was seen, sized to it: fixed arrays of
+ * their maximum length made this 1.1 KiB per selected flow, and with every foreign flow
+ * selected (the ingest bench) the sensor spent a seventh of its time clearing fresh pages
+ * for them. */
 struct flow_sel {
-	char name[NAME_FIELDS][APP_NAME_MAX]; /* first seen since selection */
+	char *name[NAME_FIELDS]; /* first seen since selection, NULL until then */
+	char *http_ua;           /* NULL until seen */
 	char ja3[APP_JA3_HEX];
 	char http_method[APP_METHOD_MAX];
-	char http_ua[APP_UA_MAX];
-	struct sel_hit *hits;
-	size_t nhits, cap;
+	uint32_t nhits, cap;
+	struct sel_hit *hits; /* `inline_hits` until more are needed */
+	struct sel_hit inline_hits[SEL_HITS_INLINE];
 };
 
 struct slab;
@@ -42,6 +51,8 @@ bool record_hit(struct flow *f, struct slab *sels, uint16_t ap, uint16_t sel, in
                 const char *name);
 /* Remembers a name seen after selection, when none of that kind was kept yet. */
 void record_seen_name(struct flow *f, enum name_field field, const char *name);
+/* Remembers the User-Agent of a selected flow, when none was kept yet. */
+void record_seen_ua(struct flow *f, const char *ua);
 /* Wipes and frees f->sel (back to `sels`). */
 void record_free(struct flow *f, struct slab *sels);
 

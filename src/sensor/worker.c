@@ -314,8 +314,7 @@ static void extract_names(struct hit_ctx *c, const struct packet *p, bool revers
 			if (f->sel && !f->sel->http_method[0])
 				snprintf(f->sel->http_method, sizeof f->sel->http_method, "%s",
 				         method);
-			if (f->sel && !f->sel->http_ua[0])
-				snprintf(f->sel->http_ua, sizeof f->sel->http_ua, "%s", ua);
+			record_seen_ua(f, ua);
 		}
 		break;
 	default:
