@@ -18,10 +18,31 @@ bool ipaddr_parse(const char *s, struct ip_addr *out)
 	return false;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf, and two addresses a record
+ * made it a visible share of the sensor's time with every foreign flow selected. */
+static void format4(const uint8_t *b, char *buf, size_t len)
+{
+	char out[16];
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			out[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			out[n++] = (char)('0' + v / 10 % 10);
+		out[n++] = (char)('0' + v % 10);
+		out[n++] = i < 3 ? '.' : '\0';
+	}
+	if (len >= n)
+		memcpy(buf, out, n);
+	else if (len > 0)
+		buf[0] = '\0';
+}
+
 void ipaddr_format(const struct ip_addr *a, char *buf, size_t len)
 {
 	if (a->family == 4)
-		inet_ntop(AF_INET, a->b, buf, (socklen_t)len);
+		format4(a->b, buf, len);
 	else if (a->family == 6)
 		inet_ntop(AF_INET6, a->b, buf, (socklen_t)len);
 	else if (len > 0)

@@ -6,6 +6,31 @@
 #include <string.h>
 #include <time.h>
 
+/* The proleptic Gregorian date of a day count from 1970-01-01 (eras of 400 years, the year
+ * counted from March so that the leap day comes last). */
+static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	days += 719468; /* from 0000-03-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;                                   /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                    /* March = 0 */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static void digits_out(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* Formatted by hand: records and stats carry two times each, and snprintf with gmtime_r was
+ * a tenth of the sensor's time when every foreign flow was selected. */
 void time_format(acd_time t, char *buf, size_t len)
 {
 	int64_t secs = t / ACD_USEC, usec = t % ACD_USEC;
@@ -13,11 +38,32 @@ void time_format(acd_time t, char *buf, size_t len)
 		usec += ACD_USEC;
 		secs -= 1;
 	}
-	time_t tt = (time_t)secs;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+	int64_t days = secs / 86400, sod = secs % 86400, year;
+	if (sod < 0) {
+		sod += 86400;
+		days -= 1;
+	}
+	int mon, mday;
+	civil_from_days(days, &year, &mon, &mday);
+	if (year < 0 || year > 9999) {
+		snprintf(buf, len, "%lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)year, mon,
+		         mday, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+		         (long long)usec);
+		return;
+	}
+	char out[] = "YYYY-MM-DDThh:mm:ss.uuuuuuZ";
+	digits_out(out, (unsigned)year, 4);
+	digits_out(out + 5, (unsigned)mon, 2);
+	digits_out(out + 8, (unsigned)mday, 2);
+	digits_out(out + 11, (unsigned)(sod / 3600), 2);
+	digits_out(out + 14, (unsigned)(sod / 60 % 60), 2);
+	digits_out(out + 17, (unsigned)(sod % 60), 2);
+	digits_out(out + 20, (unsigned)usec, 6);
+	if (len > 0) {
+		size_t n = sizeof out - 1 < len - 1 ? sizeof out - 1 : len - 1;
+		memcpy(buf, out, n);
+		buf[n] = '\0';
+	}
 }
 
 /* Reads exactly n digits; false otherwise. */
