@@ -261,6 +261,7 @@ static void rig_start(struct rig *r, int threads)
 	assert_int_equal(exporter_open(&r->sn.out, r->dir, &e), ACD_OK);
 	stats_merger_init(&r->sn.stats, threads, "t-1", s, &r->sn.out);
 	r->nworkers = threads;
+	worker_shares(&r->sn);
 	for (int i = 0; i < threads; i++)
 		assert_true(worker_init(&r->w[i], &r->sn, i));
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "handoff.h"
 #include "log.h"
 #include "matcher.h"
 #include "sandbox.h"
@@ -341,6 +342,14 @@ static void run(struct sensor *sn)
 	struct worker *w = calloc((size_t)sn->threads, sizeof *w);
 	if (!w)
 		fatalx(1, "out of memory");
+	if (!sn->live && sn->threads > 1) {
+		if (!(sn->handoffs = calloc((size_t)sn->threads, sizeof *sn->handoffs)))
+			fatalx(1, "out of memory");
+		for (int i = 1; i < sn->threads; i++)
+			if (!handoff_init(&sn->handoffs[i], HANDOFF_BYTES))
+				fatalx(1, "out of memory for the packets handed to worker %d", i);
+	}
+	worker_shares(sn);
 	for (int i = 0; i < sn->threads; i++)
 		if (!worker_init(&w[i], sn, i))
 			fatalx(1, "out of memory for %u flows per worker",
@@ -353,6 +362,10 @@ static void run(struct sensor *sn)
 		pthread_join(w[i].thread, NULL);
 		worker_destroy(&w[i]);
 	}
+	for (int i = 1; sn->handoffs && i < sn->threads; i++)
+		handoff_destroy(&sn->handoffs[i]);
+	free(sn->handoffs);
+	sn->handoffs = NULL;
 	free(w);
 }
 

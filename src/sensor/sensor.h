@@ -17,6 +17,8 @@
 #include "selection.h"
 #include "stats.h"
 
+struct handoff;
+
 struct sensor {
 	const char *sensor_id, *facility, *revocations_dir;
 	struct approval_keys keys;
@@ -31,6 +33,11 @@ struct sensor {
 	pcap_t **live;         /* one handle per worker in live mode */
 
 	int threads;
+	/* --read with several threads: worker i follows the address pairs whose hash, scaled to
+	 * [0, OWNER_SCALE), is below owner_upto[i] and not below owner_upto[i-1] (worker 0, which
+	 * also reads, takes a smaller share); handoffs[i] carries worker i's packets (i >= 1). */
+	uint32_t owner_upto[64];
+	struct handoff *handoffs;
 	acd_time idle_timeout, active_timeout, stats_interval;
 	uint32_t max_flows; /* for the whole sensor; each worker gets its share */
 	acd_time start_time;

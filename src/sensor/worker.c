@@ -10,6 +10,7 @@
 #include "app.h"
 #include "capture.h"
 #include "decode.h"
+#include "handoff.h"
 #include "log.h"
 #include "record.h"
 
@@ -37,18 +38,59 @@ void sensor_input_error(struct sensor *sn, const char *fmt, ...)
 	pthread_mutex_unlock(&sn->error_lock);
 }
 
+/* The share of one thread's work that reading and decoding every packet takes (measured on
+ * the bench: file reading, link to transport decoding, prefix lookups and hashing); worker 0
+ * does it for all, so it follows fewer flows itself. */
+#define READER_SHARE 0.3
+#define OWNER_SCALE  4096u
+
+void worker_shares(struct sensor *sn)
+{
+	int n = sn->threads;
+	double first = 1.0 / n;
+	if (n > 1 && sn->handoffs) {
+		first = (1.0 / n - READER_SHARE) / (1.0 - READER_SHARE);
+		if (first < 0)
+			first = 0;
+	}
+	uint32_t upto = (uint32_t)(first * OWNER_SCALE + 0.5);
+	sn->owner_upto[0] = upto;
+	for (int i = 1; i < n; i++)
+		sn->owner_upto[i] =
+		        upto + (uint32_t)((double)(OWNER_SCALE - upto) * i / (n - 1) + 0.5);
+	sn->owner_upto[n - 1] = OWNER_SCALE;
+}
+
+/* The worker that follows an address pair whose symmetric hash is h. */
+static int owner_of(const struct sensor *sn, uint32_t h)
+{
+	uint32_t x = (uint32_t)(((uint64_t)h * OWNER_SCALE) >> 32);
+	int i = 0;
+	while (x >= sn->owner_upto[i])
+		i++;
+	return i;
+}
+
 bool worker_init(struct worker *w, struct sensor *sn, int id)
 {
 	memset(w, 0, sizeof *w);
 	w->sn = sn;
 	w->id = id;
-	uint32_t share = sn->max_flows / (uint32_t)sn->threads;
+	uint32_t from = id ? sn->owner_upto[id - 1] : 0;
+	uint32_t share =
+	        (uint32_t)((uint64_t)sn->max_flows * (sn->owner_upto[id] - from) / OWNER_SCALE);
 	if (!flow_table_init(&w->flows, share ? share : 1) || !frag_table_init(&w->frags))
 		return false;
 	if (sn->sel.matcher && !(w->scratch = matcher_scratch_new(sn->sel.matcher)))
 		return false;
 	slab_init(&w->streams, matcher_stream_block(sn->sel.matcher));
 	slab_init(&w->sels, sizeof(struct flow_sel));
+	if (id == 0 && sn->handoffs) {
+		if (!(w->handed_sec = malloc((size_t)sn->threads * sizeof *w->handed_sec)))
+			return false;
+		for (int i = 0; i < sn->threads; i++)
+			w->handed_sec[i] = INT64_MIN;
+	}
 	return true;
 }
 
@@ -60,6 +102,7 @@ void worker_destroy(struct worker *w)
 	slab_destroy(&w->streams);
 	slab_destroy(&w->sels);
 	linebuf_free(&w->records);
+	free(w->handed_sec);
 }
 
 /* ---- selection --------------------------------------------------------------------------- */
@@ -450,6 +493,8 @@ static void credit_early(struct flow *f, const struct frag_early *e, bool revers
 		f->first = e->first;
 }
 
+/* Live: the kernel gave the packet to this worker. Files: decoding failures are shared out
+ * by input position (h = the position). */
 static inline bool owns(const struct worker *w, uint32_t h)
 {
 	return w->sn->threads == 1 || w->sn->live ||
@@ -464,6 +509,7 @@ struct pkt_peek {
 	struct packet p;
 	enum decode_status l3, l4;
 	bool owned;   /* this worker follows its address pair */
+	int owner;    /* the worker that does (files with several workers) */
 	bool sd, dd;  /* source, destination domestic */
 	bool l4_done; /* decode_l4 ran (result in l4): the packet's bytes are read further */
 	bool hashed;  /* a first fragment or whole packet with ports: hash is its flow's */
@@ -477,17 +523,25 @@ static uint64_t kinds_for(const struct selection *s, enum pkt_class pc)
 	               : s->kind_mask[KIND_FOREIGN_DOMESTIC] | s->kind_mask[KIND_AGREEMENT];
 }
 
+/* Decodes as far as the worker that follows the packet needs: `all` (worker 0 with
+ * handoffs) decodes every packet for its follower; otherwise only this worker's. */
 static void peek(const struct worker *w, int dlt, const uint8_t *data, uint32_t caplen,
                  struct pkt_peek *k)
 {
 	const struct sensor *sn = w->sn;
 	k->l4_done = k->hashed = false;
+	k->owner = w->id;
 	k->l3 = decode_l3(dlt, data, caplen, &k->p);
 	if (k->l3 != DECODE_OK)
 		return;
-	k->owned = sn->threads == 1 || owns(w, flow_hash(&k->p.src, &k->p.dst, 0, 0, 0));
-	if (!k->owned)
-		return;
+	if (sn->handoffs) {
+		k->owner = owner_of(sn, flow_hash(&k->p.src, &k->p.dst, 0, 0, 0));
+		k->owned = k->owner == w->id;
+	} else {
+		k->owned = sn->threads == 1 || owns(w, flow_hash(&k->p.src, &k->p.dst, 0, 0, 0));
+		if (!k->owned)
+			return;
+	}
 	k->sd = prefix_table_is_domestic(sn->prefixes, &k->p.src);
 	k->dd = prefix_table_is_domestic(sn->prefixes, &k->p.dst);
 	enum pkt_class pc = classify(k->sd, k->dd);
@@ -508,7 +562,8 @@ static void process(struct worker *w, acd_time ts, struct pkt_peek *k)
 	const struct sensor *sn = w->sn;
 	uint64_t n = w->packets_read++;
 	/* Files: the first packet's time is the run's epoch for record ids (record_id); every
-	 * worker reads every packet, so all of them take the same one. Live: set at start. */
+	 * worker sees the first packet (worker 0 hands the others a tick at it), so all of them
+	 * take the same one. Live: set at start. */
 	if (n == 0 && !sn->live)
 		w->id_epoch_ms = ts > 0 ? (uint64_t)ts / 1000 : 0;
 	/* Record ids come from the input position; live workers interleave theirs. */
@@ -595,9 +650,6 @@ static acd_time pcap_time(const struct pcap_pkthdr *h)
  * libpcap reuses its buffer at every read, so a packet whose bytes are read further
  * (peek's l4_done) is copied into its slot; the others (domestic to domestic, unselectable,
  * another worker's, undecodable) are not read again and not copied. */
-#define AHEAD      16 /* a packet's bucket is fetched 8 packets before its entry, 8 before its turn */
-#define AHEAD_HALF (AHEAD / 2)
-
 struct ahead_slot {
 	uint8_t *data; /* the packet's copy, where peek's pointers point until it is processed */
 	uint32_t cap;
@@ -625,6 +677,155 @@ static bool slot_keep(struct ahead_slot *s, const u_char *data, uint32_t caplen)
 	return true;
 }
 
+/* ---- files with several workers: worker 0 reads and hands out ---------------------------- */
+
+enum hand_kind { HAND_PACKET, HAND_TICK, HAND_END };
+
+/* One entry of a handoff ring; a packet's bytes follow at HAND_DATA when k.l4_done, and
+ * k.p's pointers point into them. */
+struct hand_entry {
+	uint8_t kind;
+	acd_time ts;  /* the packet's time */
+	acd_time now; /* the packet clock after it: the largest time read so far */
+	uint64_t n;   /* its position in the input */
+	struct pkt_peek k;
+};
+#define HAND_DATA ((sizeof(struct hand_entry) + 15) & ~(size_t)15)
+
+static int64_t second_of(acd_time t)
+{
+	return t >= 0 ? t / ACD_USEC : -((-t + ACD_USEC - 1) / ACD_USEC);
+}
+
+static void hand_entry(struct worker *w, int to, enum hand_kind kind, acd_time ts, uint64_t n,
+                       const struct pkt_peek *k, const uint8_t *data, uint32_t caplen)
+{
+	struct handoff *h = &w->sn->handoffs[to];
+	/* Only packets of the link types decode_l3 reads are kept, and libpcap gives those at
+	 * most 262,144 bytes: far below handoff_max_entry(). */
+	uint32_t keep = kind == HAND_PACKET && k->l4_done ? caplen : 0;
+	struct hand_entry *e = handoff_reserve(h, HAND_DATA + keep);
+	e->kind = (uint8_t)kind;
+	e->ts = ts;
+	e->now = w->read_now;
+	e->n = n;
+	if (kind != HAND_PACKET) {
+		handoff_commit(h);
+		return;
+	}
+	e->k = *k;
+	e->k.owned = true;
+	struct packet *p = &e->k.p;
+	if (keep) {
+		uint8_t *d = (uint8_t *)e + HAND_DATA;
+		memcpy(d, data, keep);
+		if (p->l4)
+			p->l4 = d + (p->l4 - data);
+		if (p->payload)
+			p->payload = d + (p->payload - data);
+	} else {
+		p->l4 = p->payload = NULL; /* not read further: no pointer into libpcap's buffer */
+	}
+	handoff_commit(h);
+	w->handed_sec[to] = second_of(w->read_now);
+}
+
+/* Worker 0, at reading packet n: the packet goes to the worker that follows it (undecodable
+ * ones by position), and every other worker gets a tick when the clock entered a new second
+ * since the last entry it got, which is where its timeouts and intervals may fall. */
+static void hand_out(struct worker *w, acd_time ts, uint64_t n, struct pkt_peek *k,
+                     const uint8_t *data, uint32_t caplen)
+{
+	const struct sensor *sn = w->sn;
+	if (!w->read_started || ts > w->read_now)
+		w->read_now = ts;
+	w->read_started = true;
+	int to = k->l3 == DECODE_OK ? k->owner : (int)(n % (uint64_t)sn->threads);
+	if (to != 0) {
+		hand_entry(w, to, HAND_PACKET, ts, n, k, data, caplen);
+		k->owned = false; /* worker 0 only moves its clock on */
+		k->l4_done = k->hashed = false;
+	}
+	int64_t sec = second_of(w->read_now);
+	for (int i = 1; i < sn->threads; i++)
+		if (i != to && w->handed_sec[i] != sec) {
+			hand_entry(w, i, HAND_TICK, ts, n, NULL, NULL, 0);
+			w->handed_sec[i] = sec;
+		}
+}
+
+/* Worker 0 at the end of its input: every other worker ends at the same clock. */
+static void hand_end(struct worker *w)
+{
+	for (int i = 1; i < w->sn->threads; i++) {
+		hand_entry(w, i, HAND_END, 0, 0, NULL, NULL, 0);
+		handoff_publish(&w->sn->handoffs[i]);
+	}
+}
+
+/* A worker other than 0: one entry, in input order. */
+static void take(struct worker *w, struct hand_entry *e)
+{
+	w->packets_read = e->n;
+	if (e->kind == HAND_PACKET) {
+		advance(w, e->now, false);
+		process(w, e->ts, &e->k);
+		return;
+	}
+	/* A tick: what process() does for a packet this worker does not follow. */
+	w->packets_read++;
+	if (e->n == 0)
+		w->id_epoch_ms = e->ts > 0 ? (uint64_t)e->ts / 1000 : 0;
+	advance(w, e->now, false);
+}
+
+#define AHEAD      16 /* a packet's bucket is fetched 8 packets before its entry, 8 before its turn */
+#define AHEAD_HALF (AHEAD / 2)
+
+/* A worker other than 0: takes its entries until the end, with the same look-ahead as
+ * read_ahead (the ring already holds the packets ahead). */
+static void take_all(struct worker *w)
+{
+	struct handoff *h = &w->sn->handoffs[w->id];
+	struct {
+		struct hand_entry *e;
+		size_t end;
+	} ring[AHEAD];
+	unsigned head = 0, count = 0;
+	for (;;) {
+		size_t end;
+		struct hand_entry *e = handoff_next(h, &end);
+		if (e->kind == HAND_END) {
+			for (; count; count--, head = (head + 1) % AHEAD) {
+				take(w, ring[head].e);
+				handoff_release(h, ring[head].end);
+			}
+			if (w->started && e->now > w->now)
+				w->now = e->now;
+			handoff_release(h, end);
+			return;
+		}
+		if (count == AHEAD) {
+			take(w, ring[head].e);
+			handoff_release(h, ring[head].end);
+			head = (head + 1) % AHEAD;
+			count--;
+		}
+		unsigned at = (head + count) % AHEAD;
+		ring[at].e = e;
+		ring[at].end = end;
+		if (e->kind == HAND_PACKET && e->k.hashed)
+			flow_table_prefetch_bucket(&w->flows, e->k.hash);
+		count++;
+		if (count > AHEAD_HALF) {
+			const struct hand_entry *m =
+			        ring[(head + count - 1 - AHEAD_HALF) % AHEAD].e;
+			if (m->kind == HAND_PACKET && m->k.hashed)
+				flow_table_prefetch_entry(&w->flows, m->k.hash);
+		}
+	}
+}
+
 /* Reads one file to its end through the look-ahead; pcap_next_ex's last code, or
  * PCAP_ERROR after a failed copy (its reason already the sensor's input error). */
 static int read_ahead(struct worker *w, pcap_t *h, int dlt)
@@ -643,6 +844,8 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		struct ahead_slot *s = &ring[(head + count) % AHEAD];
 		s->ts = pcap_time(hdr);
 		peek(w, dlt, data, hdr->caplen, &s->k);
+		if (w->sn->handoffs)
+			hand_out(w, s->ts, w->packets_read + count, &s->k, data, hdr->caplen);
 		if (s->k.l4_done && !slot_keep(s, data, hdr->caplen)) {
 			sensor_input_error(w->sn, "out of memory for a packet of %u bytes",
 			                   hdr->caplen);
@@ -671,6 +874,10 @@ void *worker_run_files(void *arg)
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	matcher_thread_slab(&w->streams);
+	if (w->id > 0) { /* worker 0 reads for it */
+		take_all(w);
+		goto done;
+	}
 	for (size_t i = 0; i < sn->ninputs && !atomic_load(&sn->stop); i++) {
 		struct capture_file cf;
 		if (capture_open_file(sn->inputs[i], &cf, errbuf) != ACD_OK) {
@@ -690,6 +897,9 @@ void *worker_run_files(void *arg)
 		}
 		capture_close_file(&cf);
 	}
+	if (sn->handoffs)
+		hand_end(w);
+done:
 	worker_finish(w);
 	matcher_thread_slab(NULL);
 	atomic_fetch_add(&sn->workers_done, 1);

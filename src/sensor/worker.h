@@ -2,10 +2,13 @@
  * worker.h — one thread of the sensor pipeline: decode → classify → select → extract →
  * export, for the flows that hash to it.
  *
- * With --read every worker reads every file and keeps only the packets whose address pair
- * hashes to it, so all fragments and both directions of a flow meet in one worker, each
- * worker sees the same packet clock, and N workers write the same lines as one. With
- * --interface the kernel spreads packets over the workers (PACKET_FANOUT by flow hash).
+ * With --read, worker 0 reads the files and decodes every packet; each packet goes to the
+ * worker that follows its address pair (worker 0 itself, or another through its handoff
+ * ring, decision 0022), so all fragments and both directions of a flow meet in one worker.
+ * The other workers also get every packet where the packet clock enters a new second, so
+ * timeouts and statistics intervals fall at the same packets in every worker, and N workers
+ * write the same lines as one. With --interface the kernel spreads packets over the workers
+ * (PACKET_FANOUT by flow hash).
  */
 #ifndef ACD_WORKER_H
 #define ACD_WORKER_H
@@ -32,11 +35,19 @@ struct worker {
 	bool started;
 	acd_time now, next_tick;
 	uint64_t packets_read; /* every packet read, owned or not: the record id base */
-	uint64_t id_epoch_ms;  /* the run's epoch in record ids (record_id) */
+	/* Worker 0 with --read and several threads: its clock at reading (16 packets ahead of
+	 * processing) and, per other worker, the second of the last entry handed to it. */
+	bool read_started;
+	acd_time read_now;
+	int64_t *handed_sec;
+	uint64_t id_epoch_ms; /* the run's epoch in record ids (record_id) */
 	struct linebuf records;
 	uint64_t nrecords;
 };
 
+/* Splits the address pairs among sn->threads workers (sn->owner_upto); call before
+ * worker_init. */
+void worker_shares(struct sensor *sn);
 bool worker_init(struct worker *w, struct sensor *sn, int id);
 void worker_destroy(struct worker *w);
 /* Thread entry points: read the files, or the live handle, then flush and report. */
