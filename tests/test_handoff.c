@@ -90,8 +90,8 @@ static void test_sizes_are_checked(void **state)
 {
 	(void)state;
 	struct handoff h;
-	assert_false(handoff_init(&h, 1000));          /* not a power of two */
-	assert_false(handoff_init(&h, 1u << 16));      /* too small */
+	assert_false(handoff_init(&h, 1000));     /* not a power of two */
+	assert_false(handoff_init(&h, 1u << 16)); /* too small */
 	assert_true(handoff_init(&h, 1u << 21));
 	assert_true(handoff_max_entry(&h) >= 256 * 1024); /* libpcap's largest packet */
 	handoff_destroy(&h);

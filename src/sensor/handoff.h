@@ -33,7 +33,7 @@
 
 struct handoff {
 	uint8_t *buf;
-	size_t size; /* a power of two */
+	size_t size;                     /* a power of two */
 	_Alignas(64) atomic_size_t tail; /* published by the producer */
 	_Alignas(64) atomic_size_t head; /* released by the consumer */
 	/* The producer's own. */
