@@ -7,7 +7,6 @@
  * contents: options, refuse early, load, open inputs and outputs, drop root, run workers,
  * re-read approvals on SIGHUP and every minute, report.
  */
-#include <curl/curl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
@@ -21,6 +20,7 @@
 
 #include "capture.h"
 #include "handoff.h"
+#include "libcurl_lazy.h"
 #include "log.h"
 #include "matcher.h"
 #include "sandbox.h"
@@ -396,6 +396,8 @@ static struct uploader *open_output(struct sensor *sn, const struct options *o, 
 	                              .batch_records = (uint64_t)o->batch_records};
 	if (strncmp(o->server, "http://", 7) != 0 && strncmp(o->server, "https://", 8) != 0)
 		fatalx(2, "--server: '%s' is not an http:// or https:// URL", o->server);
+	if (libcurl_load(&e) != ACD_OK) /* before any thread, as libcurl asks */
+		fatalx(1, "%s", e.msg);
 	if (key_read_secret(o->sensor_key, cfg.key, &e) != ACD_OK)
 		fatalx(2, "--sensor-key: %s", e.msg);
 	char dflt[PATH_MAX];
@@ -435,8 +437,6 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		fatalx(1, "libsodium failed to initialise");
 	matcher_global_init();
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) /* before any thread, as libcurl asks */
-		fatalx(1, "libcurl failed to initialise");
 	pthread_mutex_init(&sn.error_lock, NULL);
 	sn.start_time = time_now();
 

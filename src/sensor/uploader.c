@@ -1,7 +1,6 @@
 /* uploader.c — see uploader.h. */
 #include "uploader.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 
 #include "export.h"
+#include "libcurl_lazy.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -307,19 +307,19 @@ static enum outcome send_one(struct sender *s, const char *name)
 	sig_sign_b64((const uint8_t *)body, len, u->cfg.key, sig, sizeof sig);
 	snprintf(sigh, sizeof sigh, "X-ACD-Signature: %s", sig);
 	snprintf(idh, sizeof idh, "X-ACD-Sensor: %s", u->cfg.sensor_id);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/x-ndjson");
-	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip on loopback */
-	h = curl_slist_append(h, idh);
-	h = curl_slist_append(h, sigh);
-	curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	struct curl_slist *h = libcurl.slist_append(NULL, "Content-Type: application/x-ndjson");
+	h = libcurl.slist_append(h, "Expect:"); /* no 100-continue round trip on loopback */
+	h = libcurl.slist_append(h, idh);
+	h = libcurl.slist_append(h, sigh);
+	libcurl.easy_setopt(s->curl, CURLOPT_HTTPHEADER, h);
+	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
+	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	s->reply_len = 0;
 	s->reply[0] = '\0';
-	CURLcode cr = curl_easy_perform(s->curl);
+	CURLcode cr = libcurl.easy_perform(s->curl);
 	long status = 0;
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
+	libcurl.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+	libcurl.slist_free_all(h);
 	sodium_memzero(body, len);
 	free(body);
 	if (cr == CURLE_OK && status >= 200 && status < 300) {
@@ -334,9 +334,9 @@ static enum outcome send_one(struct sender *s, const char *name)
 	}
 	if (!atomic_exchange(&u->failing, true) && !atomic_load(&u->stop))
 		log_warnx("server %s: %s; batches stay in %s, retrying", u->url,
-		          cr != CURLE_OK ? curl_easy_strerror(cr) : "transient refusal",
+		          cr != CURLE_OK ? libcurl.easy_strerror(cr) : "transient refusal",
 		          u->sp->dir);
-	log_debug("batch %s: %s, HTTP %ld %s", name, curl_easy_strerror(cr), status, s->reply);
+	log_debug("batch %s: %s, HTTP %ld %s", name, libcurl.easy_strerror(cr), status, s->reply);
 	return TRANSIENT;
 }
 
@@ -414,24 +414,24 @@ static void set_url(struct uploader *u, const char *base)
 static bool setup_curl(struct uploader *u, struct sender *s, struct acd_error *e)
 {
 	s->u = u;
-	s->curl = curl_easy_init();
+	s->curl = libcurl.easy_init();
 	if (!s->curl)
 		return acd_fail(e, ACD_EINPUT, "libcurl could not start"), false;
 	CURL *c = s->curl;
-	curl_easy_setopt(c, CURLOPT_URL, u->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_MS);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, u);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a batch goes where it was told */
+	libcurl.easy_setopt(c, CURLOPT_URL, u->url);
+	libcurl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	libcurl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
+	libcurl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_MS);
+	libcurl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	libcurl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
+	libcurl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply);
+	libcurl.easy_setopt(c, CURLOPT_WRITEDATA, s);
+	libcurl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	libcurl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	libcurl.easy_setopt(c, CURLOPT_XFERINFODATA, u);
+	libcurl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a batch goes where it was told */
 	if (u->cfg.ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, u->cfg.ca_file);
+		libcurl.easy_setopt(c, CURLOPT_CAINFO, u->cfg.ca_file);
 	return true;
 }
 
@@ -480,7 +480,7 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 	if (!ok) {
 		for (size_t i = 0; i < UPLOADER_SENDERS; i++)
 			if (u->senders[i].curl)
-				curl_easy_cleanup(u->senders[i].curl);
+				libcurl.easy_cleanup(u->senders[i].curl);
 		free(u->names);
 		free(u);
 		return NULL;
@@ -513,7 +513,7 @@ size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused)
 	pthread_join(u->spooler, NULL);
 	for (size_t i = 0; i < UPLOADER_SENDERS; i++) {
 		pthread_join(u->senders[i].thread, NULL);
-		curl_easy_cleanup(u->senders[i].curl);
+		libcurl.easy_cleanup(u->senders[i].curl);
 	}
 	size_t left = spool_count(u->sp, refused) + u->lost;
 	sodium_memzero(u->cfg.key, sizeof u->cfg.key);
