@@ -180,8 +180,8 @@ static int32_t unicode_escape(struct parser *ps)
 		return refuse(ps, RL_NOT_JSON, "a lone low surrogate \\u%04X", (unsigned)cp), -1;
 	if (cp >= 0xD800 && cp <= 0xDBFF) {
 		const unsigned char *q = ps->p + 6;
-		int32_t lo = q + 1 < ps->end && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2, ps->end)
-		                                                             : -1;
+		int32_t lo =
+		        q + 1 < ps->end && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2, ps->end) : -1;
 		if (lo < 0xDC00 || lo > 0xDFFF)
 			return refuse(ps, RL_NOT_JSON,
 			              "a high surrogate \\u%04X not followed by a low one",
@@ -281,7 +281,8 @@ static bool number(struct parser *ps, struct record_value *v)
 	}
 	if (p < end && *p == '.') {
 		if (++p == end || !is_digit(*p))
-			return ps->p = p, refuse(ps, RL_NOT_JSON, "a number without digits after '.'");
+			return ps->p = p,
+			       refuse(ps, RL_NOT_JSON, "a number without digits after '.'");
 		while (p < end && is_digit(*p))
 			p++;
 		real = true;
@@ -310,7 +311,9 @@ static bool number(struct parser *ps, struct record_value *v)
 		if (over || acc > (uint64_t)INT64_MAX + neg)
 			return refuse(ps, RL_NOT_JSON, "an integer beyond 64 bits");
 		v->kind = RJ_INT;
-		v->num = !neg ? (int64_t)acc : acc > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)acc;
+		v->num = !neg                        ? (int64_t)acc
+		         : acc > (uint64_t)INT64_MAX ? INT64_MIN
+		                                     : -(int64_t)acc;
 	}
 	ps->p = p;
 	return true;
@@ -414,7 +417,7 @@ static bool any_value(struct parser *ps, size_t depth, struct record_value *v)
 			if (c == '{')
 				in_object[level / 8] |= (uint8_t)(1u << level % 8);
 			else
-				in_object[level / 8] &= (uint8_t)~(1u << level % 8);
+				in_object[level / 8] &= (uint8_t) ~(1u << level % 8);
 			dst->kind = c == '{' ? RJ_OBJECT : RJ_ARRAY;
 			level++;
 			if (c == '{' && !key_push(ps, NULL, 0))
@@ -617,8 +620,13 @@ static bool members(struct parser *ps)
 bool record_line_parse(const char *line, size_t len, struct record_line *out, char *why,
                        size_t whylen)
 {
-	struct parser ps = {(const unsigned char *)line, (const unsigned char *)line,
-	                    (const unsigned char *)line + len, out, NULL, why, whylen};
+	struct parser ps = {(const unsigned char *)line,
+	                    (const unsigned char *)line,
+	                    (const unsigned char *)line + len,
+	                    out,
+	                    NULL,
+	                    why,
+	                    whylen};
 	memset(out->v, 0, sizeof out->v);
 	out->n_keys = out->n_selectors = out->n_signatures = out->keys_n = 0;
 	if (why && whylen)

@@ -89,11 +89,11 @@ enum record_line_refusal {
 
 struct record_line {
 	struct record_value v[RECORD_KEYS];
-	size_t n_keys;             /* distinct keys of the object, Contract 4's or not */
-	const char **selectors;    /* element i's text; NULL when it is no string */
-	size_t n_selectors;        /* when v[RK_SELECTORS] is an array */
-	const char **signature_ids; /* element i's "id"; NULL when none or not a string */
-	size_t n_signatures;        /* when v[RK_SIGNATURES] is an array */
+	size_t n_keys;                    /* distinct keys of the object, Contract 4's or not */
+	const char **selectors;           /* element i's text; NULL when it is no string */
+	size_t n_selectors;               /* when v[RK_SELECTORS] is an array */
+	const char **signature_ids;       /* element i's "id"; NULL when none or not a string */
+	size_t n_signatures;              /* when v[RK_SIGNATURES] is an array */
 	enum record_line_refusal refusal; /* set when record_line_parse returns false */
 
 	/* Storage, reused from line to line: start zeroed, end with record_line_free. */
