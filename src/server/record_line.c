@@ -398,7 +398,7 @@ static bool member_key(struct parser *ps, const char **s, size_t *n)
  * in *v, its content dropped. Iterative, so that 2048 levels cost no stack. */
 static bool any_value(struct parser *ps, size_t depth, struct record_value *v)
 {
-	uint8_t in_object[JSON_DEPTH_MAX / 8 + 1];
+	uint8_t in_object[JSON_DEPTH_MAX / 8 + 1] = {0};
 	size_t level = 0; /* containers open inside this value */
 	const char *s;
 	size_t n;
@@ -471,12 +471,16 @@ static bool any_value(struct parser *ps, size_t depth, struct record_value *v)
 	}
 }
 
-/* A scalar Contract 4 value, kept; anything else is checked and its kind noted. */
+/* A Contract 4 value, kept; a container is checked and only its kind noted. */
 static bool member_value(struct parser *ps, struct record_value *v)
 {
 	int c = peek(ps);
 	if (c == '"')
 		return v->kind = RJ_STRING, string(ps, &v->str, &v->len);
+	if (c == '-' || is_digit(c))
+		return number(ps, v);
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return literal(ps, v);
 	return any_value(ps, 2, v);
 }
 
