@@ -195,6 +195,12 @@ static void test_a_key_twice_is_refused_naming_it(void **state)
 	refused(with("\"label\":", "\"id\":\"S4\",\"label\":"), "duplicate key \"id\"");
 	refused(with("\"label\":", "\"o\":{\"a\":1,\"b\":{\"a\":1},\"a\":2},\"label\":"),
 	        "duplicate key \"a\"");
+	/* A long key is shown cut, never inside a UTF-8 sequence (the reply must stay UTF-8). */
+	char key[200];
+	snprintf(key, sizeof key, "\"o\":{\"%059d\xc3\xa9z\":1,\"%059d\xc3\xa9z\":2},\"label\":", 0,
+	         0);
+	refused(with("\"label\":", key), "duplicate key \"00000");
+	assert_null(strstr(why, "\xc3"));
 	/* The same key in two objects is no duplicate. */
 	assert_true(parse(with("\"label\":", "\"o\":{\"id\":1,\"b\":{\"id\":1}},\"label\":")));
 	assert_string_equal(line.signature_ids[0], "S3");
@@ -205,7 +211,8 @@ static void test_missing_and_extra_keys_are_named(void **state)
 	(void)state;
 	malformed(with("\"app\":\"tls\",", ""), "app: missing or of the wrong type");
 	malformed(with("\"type\":\"flow\",", ""), "type: missing or of the wrong type");
-	malformed(with("\"proto\":6,", "\"proto\":6,\"extra\":[1,{}],"), "keys beyond Contract 4's");
+	malformed(with("\"proto\":6,", "\"proto\":6,\"extra\":[1,{}],"),
+	          "keys beyond Contract 4's");
 	malformed(with("\"type\":\"flow\"", "\"type\":\"Flow\""), "type: not \"flow\"");
 	malformed("{}", "type: missing or of the wrong type");
 	assert_true(parse(with("\"type\":\"flow\"", "\"type\":\"stats\"")));
@@ -268,8 +275,8 @@ static void test_integers_are_int64_and_non_negative(void **state)
 static void test_numbers_follow_the_json_grammar(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"01", "-", "1.", ".5", "+1", "1e", "1e+", "0x1",
-	                                  "1.5.2", "--1", "Infinity", "NaN", "1_000"};
+	static const char *const bad[] = {"01",  "-",     "1.",  ".5",       "+1",  "1e",   "1e+",
+	                                  "0x1", "1.5.2", "--1", "Infinity", "NaN", "1_000"};
 	char v[40];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(v, sizeof v, "\"proto\":%s", bad[i]);
@@ -415,7 +422,8 @@ static void test_within_names_what_lies_outside(void **state)
 	        "\"valid_from\":\"2020-01-01T00:00:00Z\",\"valid_until\":\"2035-01-01T00:00:00Z\","
 	        "\"selectors\":[{\"id\":\"S1\",\"type\":\"ip\",\"value\":\"198.51.100.0/24\"},"
 	        "{\"id\":\"S2\",\"type\":\"domain\",\"value\":\"example-bad.net\"},"
-	        "{\"id\":\"S3\",\"type\":\"content\",\"value\":\"2f62696e2f7368\",\"label\":\"sh\"}]}";
+	        "{\"id\":\"S3\",\"type\":\"content\",\"value\":\"2f62696e2f7368\",\"label\":\"sh\"}"
+	        "]}";
 	static const char prefixes[] = "133.0.0.0/8\n";
 	struct approval a;
 	struct prefix_table *pt;

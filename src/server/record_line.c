@@ -95,6 +95,18 @@ static const char *at_end(const struct parser *ps)
 	return ps->p == ps->end ? " (the line ends)" : "";
 }
 
+/* How much of key `s` (n bytes) a message shows: at most 60 bytes, never half a UTF-8
+ * sequence (the reply is JSON, which must stay valid UTF-8). */
+static int key_shown(const char *s, size_t n)
+{
+	if (n <= 60)
+		return (int)n;
+	n = 60;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0u) == 0x80u)
+		n--;
+	return (int)n;
+}
+
 static bool is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -373,8 +385,8 @@ static bool keys_close(struct parser *ps)
 		qsort(k, n, sizeof *k, span_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (k[i].n == k[i - 1].n && !memcmp(k[i].s, k[i - 1].s, k[i].n))
-			return refuse(ps, RL_NOT_JSON, "duplicate key \"%.60s\" in an object",
-			              k[i].s);
+			return refuse(ps, RL_NOT_JSON, "duplicate key \"%.*s\" in an object",
+			              key_shown(k[i].s, k[i].n), k[i].s);
 	l->keys_n = base - 1;
 	return true;
 }
@@ -388,7 +400,8 @@ static bool member_key(struct parser *ps, const char **s, size_t *n)
 		return false;
 	skip_space(ps);
 	if (peek(ps) != ':')
-		return refuse(ps, RL_NOT_JSON, "':' expected after the key \"%.60s\"", *s);
+		return refuse(ps, RL_NOT_JSON, "':' expected after the key \"%.*s\"",
+		              key_shown(*s, *n), *s);
 	ps->p++;
 	skip_space(ps);
 	return true;
