@@ -41,10 +41,10 @@ static const char *const approvals[] = {
         "\"agreement_party\":{\"operator\":\"OP-1\",\"prefixes\":[\"133.5.0.0/16\"]}}",
 };
 
-#define AGREE(cond)                                                                            \
-	do {                                                                                   \
-		if (!(cond))                                                                   \
-			__builtin_trap();                                                      \
+#define AGREE(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
 	} while (0)
 
 /* The jansson value and the line's hold the same. */
@@ -86,7 +86,8 @@ static void same_record(json_t *rec, const struct record_line *l)
 	AGREE(l->n_keys == json_object_size(rec));
 	for (int k = 0; k < RECORD_KEYS; k++)
 		same_value(json_object_get(rec, record_key_specs[k].name), &l->v[k]);
-	json_t *sels = json_object_get(rec, "selectors"), *sigs = json_object_get(rec, "signatures");
+	json_t *sels = json_object_get(rec, "selectors"),
+	       *sigs = json_object_get(rec, "signatures");
 	if (json_is_array(sels)) {
 		AGREE(l->n_selectors == json_array_size(sels));
 		for (size_t i = 0; i < l->n_selectors; i++)
