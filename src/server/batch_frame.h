@@ -7,7 +7,8 @@
  * frame_error into its reply. Parsing writes '\0' over each '\n' of the body, so each line
  * is a C string (a NUL byte inside a line is refused) and the line is the
  * exact bytes the sensor signed. Cost: one pass over the body, one jansson tree of the
- * header; record and stats lines are parsed one at a time by the caller (batch_frame_object).
+ * header; record and stats lines are parsed one at a time by the caller (record lines by
+ * record_line_parse, decision 0020; stats lines by batch_frame_object).
  */
 #ifndef ACD_BATCH_FRAME_H
 #define ACD_BATCH_FRAME_H

@@ -66,6 +66,7 @@ struct batch {
 	struct batch_stats *stats;
 	struct batch_approval approvals[INGEST_APPROVALS_MAX];
 	size_t n_approvals;
+	struct record_line line; /* the record line being checked; its buffers serve them all */
 	bool duplicate;
 };
 
@@ -74,6 +75,7 @@ static void batch_free(struct batch *b)
 	for (size_t i = 0; i < b->n_approvals; i++)
 		approval_free(&b->approvals[i].a);
 	batch_frame_free(&b->frame);
+	record_line_free(&b->line);
 	free(b->arena);
 	free(b->records);
 	free(b->stats);
@@ -151,11 +153,27 @@ static json_t *line_object(const struct batch *b, size_t at, const char *field, 
 	return v;
 }
 
-/* The line's "type" is `type`: a record where stats belong, or the reverse, is named so. */
-static bool typed(json_t *v, const char *type)
+/* Reads record line `at` into b->line (record_line.h), or fills a 400 naming `field` (503
+ * out of memory) the way batch_frame_object would for a line that is not a JSON object. */
+static bool read_record_line(struct batch *b, size_t at, const char *field, struct reply *rp)
 {
-	const char *t = json_string_value(json_object_get(v, "type"));
-	return t && strcmp(t, type) == 0;
+	const char *text = b->frame.lines[at - 1];
+	char why[200];
+	if (!text[0])
+		return reply_error(rp, 400, "invalid", field, "%s (line %zu): an empty line", field,
+		                   at),
+		       false;
+	if (record_line_parse(text, strlen(text), &b->line, why, sizeof why))
+		return true;
+	if (b->line.refusal == RL_NOT_JSON)
+		reply_error(rp, 400, "malformed_json", field, "%s (line %zu): malformed JSON %s",
+		            field, at, why);
+	else if (b->line.refusal == RL_NOT_OBJECT)
+		reply_error(rp, 400, "invalid", field, "%s (line %zu): not a JSON object", field,
+		            at);
+	else
+		reply_error(rp, 503, "unavailable", NULL, "out of memory for the batch");
+	return false;
 }
 
 /* Checks one record line; keeps what its row needs in `out`. */
@@ -165,51 +183,50 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 	char why[300], field[40];
 	size_t at = 2 + i;
 	snprintf(field, sizeof field, "records[%zu]", i);
-	json_t *rec = line_object(b, at, field, rp);
-	if (!rec)
+	if (!read_record_line(b, at, field, rp))
 		return false;
+	const struct record_line *l = &b->line;
+	const char *type = record_line_str(l, RK_TYPE);
 	bool ok = false;
-	if (typed(rec, "stats"))
+	if (type && strcmp(type, "stats") == 0)
 		reply_error(rp, 400, "invalid", field,
 		            "%s (line %zu): a stats line where a record is expected (the header "
 		            "announces %zu records)",
 		            field, at, b->frame.n_records);
-	else if (!record_well_formed(rec, why, sizeof why))
+	else if (!record_line_well_formed(l, why, sizeof why))
 		reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
-	else if (strcmp(json_string_value(json_object_get(rec, "sensor")), b->sensor) != 0)
+	else if (strcmp(l->v[RK_SENSOR].str, b->sensor) != 0)
 		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
-		            json_string_value(json_object_get(rec, "sensor")), b->sensor);
+		            l->v[RK_SENSOR].str, b->sensor);
 	else {
 		const struct batch_approval *ba =
-		        batch_approval(rq, b, json_string_value(json_object_get(rec, "approval")),
-		                       why, sizeof why);
-		if (!ba ||
-		    !record_within(rec, &ba->a, ba->revoked_at, rq->srv->prefixes, why, sizeof why))
+		        batch_approval(rq, b, l->v[RK_APPROVAL].str, why, sizeof why);
+		if (!ba || !record_line_within(l, &ba->a, ba->revoked_at, rq->srv->prefixes, why,
+		                               sizeof why))
 			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
 		else
 			ok = true;
 	}
-	if (ok) {
-		out->line = b->frame.lines[at - 1];
-		out->id = batch_keep(b, json_string_value(json_object_get(rec, "id")));
-		out->approval = batch_keep(b, json_string_value(json_object_get(rec, "approval")));
-		out->direction =
-		        batch_keep(b, json_string_value(json_object_get(rec, "direction")));
-		out->src = batch_keep(b, json_string_value(json_object_get(rec, "src")));
-		out->dst = batch_keep(b, json_string_value(json_object_get(rec, "dst")));
-		time_parse(json_string_value(json_object_get(rec, "first")), &out->first);
-		time_parse(json_string_value(json_object_get(rec, "last")), &out->last);
-		out->proto = json_integer_value(json_object_get(rec, "proto"));
-		out->packets = json_integer_value(json_object_get(rec, "packets")) +
-		               json_integer_value(json_object_get(rec, "rpackets"));
-		out->bytes = json_integer_value(json_object_get(rec, "bytes")) +
-		             json_integer_value(json_object_get(rec, "rbytes"));
-		if (!out->id || !out->approval || !out->direction || !out->src || !out->dst)
-			ok = false,
-			reply_error(rp, 500, "internal", field, "%s: out of room", field);
+	if (!ok)
+		return false;
+	out->line = b->frame.lines[at - 1];
+	out->id = batch_keep(b, l->v[RK_ID].str);
+	out->approval = batch_keep(b, l->v[RK_APPROVAL].str);
+	out->direction = batch_keep(b, l->v[RK_DIRECTION].str);
+	out->src = batch_keep(b, l->v[RK_SRC].str);
+	out->dst = batch_keep(b, l->v[RK_DST].str);
+	time_parse(l->v[RK_FIRST].str, &out->first);
+	time_parse(l->v[RK_LAST].str, &out->last);
+	out->proto = l->v[RK_PROTO].num;
+	/* Both non-negative int64: the sum wraps (as two's complement) rather than overflow. */
+	out->packets =
+	        (json_int_t)((uint64_t)l->v[RK_PACKETS].num + (uint64_t)l->v[RK_RPACKETS].num);
+	out->bytes = (json_int_t)((uint64_t)l->v[RK_BYTES].num + (uint64_t)l->v[RK_RBYTES].num);
+	if (!out->id || !out->approval || !out->direction || !out->src || !out->dst) {
+		reply_error(rp, 500, "internal", field, "%s: out of room", field);
+		return false;
 	}
-	json_decref(rec);
-	return ok;
+	return true;
 }
 
 /* Checks every record line; on failure fills a 400 (malformed) or 403 (outside) reply. */

@@ -4,53 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-enum jt { J_STR, J_INT, J_STR_NULL, J_INT_NULL, J_ARRAY };
-
-static const struct {
-	const char *key;
-	enum jt type;
-} record_keys[] = {
-        {"type", J_STR},
-        {"id", J_STR},
-        {"sensor", J_STR},
-        {"approval", J_STR},
-        {"selectors", J_ARRAY},
-        {"direction", J_STR},
-        {"first", J_STR},
-        {"last", J_STR},
-        {"proto", J_INT},
-        {"src", J_STR},
-        {"sport", J_INT_NULL},
-        {"dst", J_STR},
-        {"dport", J_INT_NULL},
-        {"packets", J_INT},
-        {"bytes", J_INT},
-        {"rpackets", J_INT},
-        {"rbytes", J_INT},
-        {"tcp_flags", J_STR_NULL},
-        {"icmp_type", J_INT_NULL},
-        {"icmp_code", J_INT_NULL},
-        {"app", J_STR_NULL},
-        {"dns_qname", J_STR_NULL},
-        {"tls_sni", J_STR_NULL},
-        {"tls_ja3", J_STR_NULL},
-        {"http_method", J_STR_NULL},
-        {"http_host", J_STR_NULL},
-        {"http_user_agent", J_STR_NULL},
-        {"signatures", J_ARRAY},
-};
-#define NKEYS (sizeof record_keys / sizeof record_keys[0])
-
-static bool type_ok(json_t *v, enum jt t)
+static bool type_ok(json_t *v, enum record_key_type t)
 {
 	switch (t) {
-	case J_STR:
+	case RT_STR:
 		return json_is_string(v);
-	case J_INT:
+	case RT_INT:
 		return json_is_integer(v) && json_integer_value(v) >= 0;
-	case J_STR_NULL:
+	case RT_STR_NULL:
 		return json_is_string(v) || json_is_null(v);
-	case J_INT_NULL:
+	case RT_INT_NULL:
 		return (json_is_integer(v) && json_integer_value(v) >= 0) || json_is_null(v);
 	default:
 		return json_is_array(v);
@@ -63,12 +26,14 @@ bool record_well_formed(json_t *rec, char *why, size_t len)
 		snprintf(why, len, "not a JSON object");
 		return false;
 	}
-	for (size_t i = 0; i < NKEYS; i++)
-		if (!type_ok(json_object_get(rec, record_keys[i].key), record_keys[i].type)) {
-			snprintf(why, len, "%s: missing or of the wrong type", record_keys[i].key);
+	for (size_t i = 0; i < RECORD_KEYS; i++)
+		if (!type_ok(json_object_get(rec, record_key_specs[i].name),
+		             record_key_specs[i].type)) {
+			snprintf(why, len, "%s: missing or of the wrong type",
+			         record_key_specs[i].name);
 			return false;
 		}
-	if (json_object_size(rec) != NKEYS) {
+	if (json_object_size(rec) != RECORD_KEYS) {
 		snprintf(why, len, "keys beyond Contract 4's");
 		return false;
 	}
@@ -121,14 +86,13 @@ static bool signature_listed(json_t *rec, const struct selector *s)
 }
 
 /* The direction the addresses give, and whether the kind allows it. */
-static bool direction_fits(json_t *rec, const struct approval *a, const struct prefix_table *pt,
-                           const struct ip_addr *src, const struct ip_addr *dst, char *why,
-                           size_t len)
+static bool direction_fits(const char *claimed, const struct approval *a,
+                           const struct prefix_table *pt, const struct ip_addr *src,
+                           const struct ip_addr *dst, char *why, size_t len)
 {
 	bool sdom = prefix_table_is_domestic(pt, src), ddom = prefix_table_is_domestic(pt, dst);
 	const char *actual = sdom ? (ddom ? "domestic-domestic" : "domestic-foreign")
 	                          : (ddom ? "foreign-domestic" : "foreign-foreign");
-	const char *claimed = json_string_value(json_object_get(rec, "direction"));
 	if (strcmp(claimed, actual) != 0) {
 		snprintf(why, len, "direction: the addresses make it %s, not %s", actual, claimed);
 		return false;
@@ -170,7 +134,8 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 		snprintf(why, len, "last: after the approval was revoked");
 		return false;
 	}
-	if (!direction_fits(rec, a, pt, &src, &dst, why, len))
+	if (!direction_fits(json_string_value(json_object_get(rec, "direction")), a, pt, &src, &dst,
+	                    why, len))
 		return false;
 	/* The foreign end: what an ip selector may match under foreign-domestic and agreement. */
 	bool src_domestic = prefix_table_is_domestic(pt, &src);
@@ -199,6 +164,126 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 			match = names_match(rec, s->domain);
 		else
 			match = signature_listed(rec, s);
+		if (!match) {
+			snprintf(why, len, "selectors[%zu]: %s does not match this record", i,
+			         s->id);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- the same checks on a line record_line_parse read (what ingest uses) ---- */
+
+static bool line_type_ok(const struct record_value *v, enum record_key_type t)
+{
+	bool nonneg_int = v->kind == RJ_INT && v->num >= 0;
+	switch (t) {
+	case RT_STR:
+		return v->kind == RJ_STRING;
+	case RT_INT:
+		return nonneg_int;
+	case RT_STR_NULL:
+		return v->kind == RJ_STRING || v->kind == RJ_NULL;
+	case RT_INT_NULL:
+		return nonneg_int || v->kind == RJ_NULL;
+	default:
+		return v->kind == RJ_ARRAY;
+	}
+}
+
+bool record_line_well_formed(const struct record_line *l, char *why, size_t len)
+{
+	for (size_t i = 0; i < RECORD_KEYS; i++)
+		if (!line_type_ok(&l->v[i], record_key_specs[i].type)) {
+			snprintf(why, len, "%s: missing or of the wrong type",
+			         record_key_specs[i].name);
+			return false;
+		}
+	if (l->n_keys != RECORD_KEYS) {
+		snprintf(why, len, "keys beyond Contract 4's");
+		return false;
+	}
+	if (strcmp(l->v[RK_TYPE].str, "flow") != 0) {
+		snprintf(why, len, "type: not \"flow\"");
+		return false;
+	}
+	return true;
+}
+
+/* True when one of the names the line carries is the domain or under it. */
+static bool line_names_match(const struct record_line *l, const char *domain)
+{
+	static const enum record_key keys[] = {RK_DNS_QNAME, RK_TLS_SNI, RK_HTTP_HOST};
+	for (int i = 0; i < 3; i++) {
+		const char *n = record_line_str(l, keys[i]);
+		char lower[DOMAIN_MAX];
+		size_t nl = n ? l->v[keys[i]].len : 0;
+		if (!n || nl >= sizeof lower)
+			continue;
+		for (size_t k = 0; k <= nl; k++)
+			lower[k] = (char)(n[k] >= 'A' && n[k] <= 'Z' ? n[k] + 32 : n[k]);
+		if (nl > 0 && lower[nl - 1] == '.')
+			lower[nl - 1] = '\0';
+		if (domain_matches(lower, domain))
+			return true;
+	}
+	return false;
+}
+
+static bool line_signature_listed(const struct record_line *l, const struct selector *s)
+{
+	for (size_t i = 0; i < l->n_signatures; i++)
+		if (l->signature_ids[i] && strcmp(l->signature_ids[i], s->id) == 0)
+			return true;
+	return false;
+}
+
+bool record_line_within(const struct record_line *l, const struct approval *a, acd_time revoked_at,
+                        const struct prefix_table *pt, char *why, size_t len)
+{
+	struct ip_addr src, dst;
+	acd_time first, last;
+	if (!ipaddr_parse(l->v[RK_SRC].str, &src) || !ipaddr_parse(l->v[RK_DST].str, &dst)) {
+		snprintf(why, len, "src/dst: not IP addresses");
+		return false;
+	}
+	if (!time_parse(l->v[RK_FIRST].str, &first) || !time_parse(l->v[RK_LAST].str, &last) ||
+	    last < first) {
+		snprintf(why, len, "first/last: not RFC 3339 times in order");
+		return false;
+	}
+	if (first < a->valid_from || last > a->valid_until) {
+		snprintf(why, len, "first/last: outside the approval's validity");
+		return false;
+	}
+	if (last >= revoked_at) {
+		snprintf(why, len, "last: after the approval was revoked");
+		return false;
+	}
+	if (!direction_fits(l->v[RK_DIRECTION].str, a, pt, &src, &dst, why, len))
+		return false;
+	bool src_domestic = prefix_table_is_domestic(pt, &src);
+	if (l->n_selectors == 0) {
+		snprintf(why, len, "selectors: a selected record names the selectors that matched");
+		return false;
+	}
+	for (size_t i = 0; i < l->n_selectors; i++) {
+		const struct selector *s = find_selector(a, l->selectors[i] ? l->selectors[i] : "");
+		bool match = false;
+		if (!s) {
+			snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
+			return false;
+		}
+		if (s->type == SEL_IP)
+			match = a->kind == KIND_FOREIGN_FOREIGN
+			                ? ip_net_contains(&s->net, &src) ||
+			                          ip_net_contains(&s->net, &dst)
+			                : ip_net_contains(&s->net, src_domestic ? &dst : &src);
+		else if (s->type == SEL_DOMAIN)
+			match = line_names_match(l, s->domain);
+		else
+			match = line_signature_listed(l, s);
 		if (!match) {
 			snprintf(why, len, "selectors[%zu]: %s does not match this record", i,
 			         s->id);
