@@ -288,8 +288,9 @@ static char *record_ids_insert_sql(size_t rows)
 		return NULL;
 	len += (size_t)snprintf(sql, cap, "%s", head);
 	for (size_t r = 0; r < rows; r++)
-		len += (size_t)snprintf(sql + len, cap - len, "%s($1, $%zu, CAST($2 AS BIGINT) + %zu)",
-		                        r ? ", " : "", r + 3, r);
+		len += (size_t)snprintf(sql + len, cap - len,
+		                        "%s($1, $%zu, CAST($2 AS BIGINT) + %zu)", r ? ", " : "",
+		                        r + 3, r);
 	snprintf(sql + len, cap - len, "%s", tail);
 	return sql;
 }
@@ -388,8 +389,8 @@ static enum acd_status insert_chunk(struct txn *t, const struct batch *b, const 
 	snprintf(n, sizeof n, "%zu", ch->rows);
 	snprintf(lo, sizeof lo, "%" PRId64, (int64_t)last_min);
 	snprintf(hi, sizeof hi, "%" PRId64, (int64_t)last_max);
-	const char *row[10] = {seq, first->approval, b->sensor,     b->frame.id, n,
-	                       lo,  hi,              SELECTED_LABEL, now,        *docs};
+	const char *row[10] = {seq, first->approval, b->sensor, b->frame.id, n, lo,
+	                       hi,  SELECTED_LABEL,  now,       *docs};
 	return db_exec(t->c,
 	               "INSERT INTO record_chunks (seq, approval, sensor, batch, n, last_min, "
 	               "last_max, label, stored_at, docs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
@@ -413,7 +414,8 @@ static size_t *approval_order(const struct batch *b)
 		if (taken[i])
 			continue;
 		for (size_t j = i; j < n; j++)
-			if (!taken[j] && strcmp(b->records[j].approval, b->records[i].approval) == 0) {
+			if (!taken[j] &&
+			    strcmp(b->records[j].approval, b->records[i].approval) == 0) {
 				taken[j] = true;
 				order[k++] = j;
 			}

@@ -40,9 +40,9 @@ int api_records(struct request *rq, struct reply *rp)
 	int n = (int)json_array_size(items);
 	char next[24];
 	snprintf(next, sizeof next, "%lld", last);
-	json_t *out = json_pack("{s:o, s:s?, s:s}", "items", items, "next",
-	                        n == limit ? next : NULL, "label",
-	                        "selected-communications-information");
+	json_t *out =
+	        json_pack("{s:o, s:s?, s:s}", "items", items, "next", n == limit ? next : NULL,
+	                  "label", "selected-communications-information");
 	char detail[96];
 	snprintf(detail, sizeof detail, "{\"records\":%d,\"after\":%lld}", n, cursor);
 	return api_reply_audited(rq, rp, out, "records.read", approval, purpose, detail);

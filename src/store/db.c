@@ -469,8 +469,8 @@ static enum acd_status db_migrate(struct db_conn *c, struct acd_error *e)
 		                "store schema version %ld is newer than this program knows (%zu)",
 		                have, schema_migrations_count);
 	for (size_t i = (size_t)have; i < schema_migrations_count; i++) {
-		enum acd_status st = db_apply(c, (long)i + 1, schema_migrations[i],
-		                              schema_pg_storage[i], e);
+		enum acd_status st =
+		        db_apply(c, (long)i + 1, schema_migrations[i], schema_pg_storage[i], e);
 		if (st != ACD_OK)
 			return st;
 	}

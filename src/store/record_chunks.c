@@ -169,7 +169,7 @@ static enum acd_status insert_run(struct db_conn *c, const struct chunk_row *ch,
 	snprintf(n, sizeof n, "%zu", to - from);
 	snprintf(los, sizeof los, "%" PRId64, (int64_t)lo);
 	snprintf(his, sizeof his, "%" PRId64, (int64_t)hi);
-	const char *p[10] = {seq, ch->approval, ch->sensor, ch->batch, n,
+	const char *p[10] = {seq, ch->approval, ch->sensor, ch->batch,     n,
 	                     los, his,          ch->label,  ch->stored_at, docs};
 	enum acd_status st = db_exec(c,
 	                             "INSERT INTO record_chunks (seq, approval, sensor, batch, n, "
@@ -181,9 +181,8 @@ static enum acd_status insert_run(struct db_conn *c, const struct chunk_row *ch,
 }
 
 /* Removes one chunk's expired records: their keys, the chunk, and the kept runs back in. */
-static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch,
-                                   const char *docs, acd_time cutoff, long *purged,
-                                   struct acd_error *e)
+static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch, const char *docs,
+                                   acd_time cutoff, long *purged, struct acd_error *e)
 {
 	size_t max = strlen(docs) / 2 + 1; /* a line is at least "x\n" */
 	struct purge_line *l = calloc(max, sizeof *l);
@@ -193,13 +192,13 @@ static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch
 	char seq[24];
 	snprintf(seq, sizeof seq, "%lld", ch->seq);
 	const char *ps[1] = {seq};
-	enum acd_status st =
-	        db_exec(c, "DELETE FROM record_chunks WHERE seq = CAST($1 AS BIGINT)", ps, 1, NULL, e);
+	enum acd_status st = db_exec(c, "DELETE FROM record_chunks WHERE seq = CAST($1 AS BIGINT)",
+	                             ps, 1, NULL, e);
 	for (size_t i = 0; st == ACD_OK && i < n; i++) {
 		if (l[i].expired) {
 			const char *pk[2] = {ch->approval, l[i].id};
-			st = db_exec(c, "DELETE FROM record_ids WHERE approval = $1 AND id = $2", pk,
-			             2, NULL, e);
+			st = db_exec(c, "DELETE FROM record_ids WHERE approval = $1 AND id = $2",
+			             pk, 2, NULL, e);
 			(*purged)++;
 			continue;
 		}
@@ -226,11 +225,12 @@ enum acd_status record_chunks_purge(struct db_conn *c, acd_time cutoff, long *pu
 	 * cut-off), so the next round's query sees only chunks not yet done. */
 	for (int n = PURGE_ROUND; st == ACD_OK && n == PURGE_ROUND;) {
 		struct db_rows *r;
-		st = db_query(c,
-		              "SELECT seq, approval, sensor, batch, label, stored_at, last_min, "
-		              "last_max, docs FROM record_chunks WHERE last_min < CAST($1 AS BIGINT) "
-		              "ORDER BY seq LIMIT CAST($2 AS BIGINT)",
-		              p, 2, &r, e);
+		st = db_query(
+		        c,
+		        "SELECT seq, approval, sensor, batch, label, stored_at, last_min, "
+		        "last_max, docs FROM record_chunks WHERE last_min < CAST($1 AS BIGINT) "
+		        "ORDER BY seq LIMIT CAST($2 AS BIGINT)",
+		        p, 2, &r, e);
 		if (st != ACD_OK)
 			break;
 		n = db_rows_count(r);

@@ -110,9 +110,12 @@ static void scrub_sqlite(struct db_conn *c, struct purge_result *out)
  * CHECKPOINT and pg_switch_wal need privileges the store's role may lack: then say so. */
 static void scrub_pg(struct db_conn *c, struct purge_result *out)
 {
-	static const char *const steps[] = {"VACUUM FULL record_chunks", "VACUUM FULL record_ids",
+	static const char *const steps[] = {"VACUUM FULL record_chunks",
+	                                    "VACUUM FULL record_ids",
 	                                    "VACUUM FULL sensor_stats",
-	                                    "SELECT pg_switch_wal()", "CHECKPOINT", NULL};
+	                                    "SELECT pg_switch_wal()",
+	                                    "CHECKPOINT",
+	                                    NULL};
 	for (int i = 0; steps[i]; i++) {
 		struct acd_error e = {0};
 		struct db_rows *r = NULL;

@@ -436,7 +436,7 @@ static const char migration_10[] =
         "DROP TABLE records;\n";
 
 const char *const schema_migrations[] = {
-        migration_1, migration_2, migration_3, migration_4,  migration_5,
+        migration_1, migration_2, migration_3, migration_4, migration_5,
         migration_6, migration_7, migration_8, migration_9, migration_10,
 };
 
