@@ -107,7 +107,7 @@ enum acd_status record_chunks_page(struct db_conn *c, const char *approval, long
 struct purge_line {
 	const char *line;
 	size_t len;
-	char id[128];
+	char *id; /* a copy; "" when the line names none */
 	acd_time last;
 	bool expired;
 };
@@ -127,7 +127,7 @@ static size_t read_lines(const char *docs, acd_time last_min, acd_time cutoff,
 		const char *last = json_string_value(json_object_get(v, "last"));
 		pl->line = line;
 		pl->len = len;
-		snprintf(pl->id, sizeof pl->id, "%s", id ? id : "");
+		pl->id = strdup(id ? id : "");
 		if (!last || !time_parse(last, &pl->last))
 			pl->last = last_min;
 		pl->expired = pl->last < cutoff;
@@ -184,11 +184,20 @@ static enum acd_status insert_run(struct db_conn *c, const struct chunk_row *ch,
 static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch, const char *docs,
                                    acd_time cutoff, long *purged, struct acd_error *e)
 {
-	size_t max = strlen(docs) / 2 + 1; /* a line is at least "x\n" */
+	size_t max = 1;
+	for (const char *p = strchr(docs, '\n'); p; p = strchr(p + 1, '\n'))
+		max++;
 	struct purge_line *l = calloc(max, sizeof *l);
 	if (!l)
 		return acd_fail(e, ACD_EDB, "store: out of memory for a chunk");
 	size_t n = read_lines(docs, ch->last_min, cutoff, l, max);
+	for (size_t i = 0; i < n; i++)
+		if (!l[i].id) {
+			while (n > 0)
+				free(l[--n].id);
+			free(l);
+			return acd_fail(e, ACD_EDB, "store: out of memory for a chunk");
+		}
 	char seq[24];
 	snprintf(seq, sizeof seq, "%lld", ch->seq);
 	const char *ps[1] = {seq};
@@ -208,6 +217,8 @@ static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch
 		st = insert_run(c, ch, l, i, end, e);
 		i = end - 1;
 	}
+	for (size_t i = 0; i < n; i++)
+		free(l[i].id);
 	free(l);
 	return st;
 }
