@@ -9,6 +9,7 @@
 #define PAGE_ROUND_FIRST 4    /* chunks a page asks for first; doubled each further round */
 #define PAGE_ROUND_MAX   1024 /* … up to this many */
 #define PURGE_ROUND      64   /* chunks with an expired record taken a round by the purge */
+#define KEYS_A_STATEMENT 256  /* expired records' keys the purge deletes a statement */
 
 /* The line of `docs` starting at *at (its length without the \n in *len); NULL at the end.
  * Moves *at past the line. */
@@ -180,6 +181,35 @@ static enum acd_status insert_run(struct db_conn *c, const struct chunk_row *ch,
 	return st;
 }
 
+/* Deletes the keys of the expired lines of l[0 .. n), KEYS_A_STATEMENT a statement; counts
+ * the lines in *purged. */
+static enum acd_status delete_keys(struct db_conn *c, const char *approval,
+                                   const struct purge_line *l, size_t n, long *purged,
+                                   struct acd_error *e)
+{
+	const char *p[1 + KEYS_A_STATEMENT] = {approval};
+	char sql[sizeof "DELETE FROM record_ids WHERE approval = $1 AND id IN ()" +
+	         KEYS_A_STATEMENT * sizeof ", $1234"];
+	enum acd_status st = ACD_OK;
+	for (size_t i = 0; st == ACD_OK && i < n;) {
+		int k = 0;
+		size_t len = (size_t)snprintf(
+		        sql, sizeof sql, "DELETE FROM record_ids WHERE approval = $1 AND id IN (");
+		for (; i < n && k < KEYS_A_STATEMENT; i++)
+			if (l[i].expired) {
+				p[++k] = l[i].id;
+				len += (size_t)snprintf(sql + len, sizeof sql - len, "%s$%d",
+				                        k > 1 ? ", " : "", k + 1);
+			}
+		if (k == 0)
+			break;
+		snprintf(sql + len, sizeof sql - len, ")");
+		st = db_exec(c, sql, p, 1 + k, NULL, e);
+		*purged += k;
+	}
+	return st;
+}
+
 /* Removes one chunk's expired records: their keys, the chunk, and the kept runs back in. */
 static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch, const char *docs,
                                    acd_time cutoff, long *purged, struct acd_error *e)
@@ -203,14 +233,11 @@ static enum acd_status purge_chunk(struct db_conn *c, const struct chunk_row *ch
 	const char *ps[1] = {seq};
 	enum acd_status st = db_exec(c, "DELETE FROM record_chunks WHERE seq = CAST($1 AS BIGINT)",
 	                             ps, 1, NULL, e);
+	if (st == ACD_OK)
+		st = delete_keys(c, ch->approval, l, n, purged, e);
 	for (size_t i = 0; st == ACD_OK && i < n; i++) {
-		if (l[i].expired) {
-			const char *pk[2] = {ch->approval, l[i].id};
-			st = db_exec(c, "DELETE FROM record_ids WHERE approval = $1 AND id = $2",
-			             pk, 2, NULL, e);
-			(*purged)++;
+		if (l[i].expired)
 			continue;
-		}
 		size_t end = i + 1;
 		while (end < n && !l[end].expired)
 			end++;
