@@ -106,6 +106,32 @@ def post_batch(srv, wd, key, batch, records, stats=()):
                        headers={"X-ACD-Sensor": "t-1", "X-ACD-Signature": sig})
 
 
+def stored(store, where="1 = 1"):
+    """The stored record lines, exactly as the sensors sent them, of the record chunks that
+    match `where` (SQL over record_chunks' columns: approval, sensor, batch, label …), in seq
+    order. Records are kept in chunks (decision 0021), each line ending in \\n."""
+    out = store.sql(f"SELECT docs FROM record_chunks WHERE {where} ORDER BY seq")
+    return [line for line in out.split("\n") if line.strip()]
+
+
+def stored_count(store, where="1 = 1"):
+    """How many records are stored in the chunks that match `where`, by the chunks' own
+    counts, checked against their lines; for all of them also against record_ids, which
+    holds each stored record's (approval, id) once."""
+    n = int(store.sql(f"SELECT COALESCE(SUM(n), 0) FROM record_chunks WHERE {where}").strip())
+    lines = len(stored(store, where))
+    assert n == lines, f"record chunks count {n} records but hold {lines} lines"
+    if where == "1 = 1":
+        keys = int(store.sql("SELECT COUNT(*) FROM record_ids").strip())
+        assert keys == n, f"{keys} record ids for {n} stored records"
+    return n
+
+
+def stored_docs(store, where="1 = 1"):
+    """The stored records (stored() parsed), in seq order."""
+    return [json.loads(line) for line in stored(store, where)]
+
+
 def pg_datadir():
     """The PostgreSQL test cluster's data directory (tests/pg_cluster.py records it)."""
     d = os.path.dirname(os.environ.get("ACD_TEST_PG_URL_FILE") or "")

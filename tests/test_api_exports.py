@@ -73,7 +73,7 @@ def req(approval, **kw):
 
 
 def snapshot(store):
-    q = ("SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM agreement_consents "
+    q = ("SELECT (SELECT SUM(n) FROM record_chunks), (SELECT COUNT(*) FROM record_ids), (SELECT COUNT(*) FROM agreement_consents "
          "WHERE withdrawn_at IS NULL), (SELECT COUNT(*) FROM exports WHERE decision = "
          "'granted'), (SELECT COUNT(*) FROM approvals)")
     return store.sql(q).strip()

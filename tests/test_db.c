@@ -3,7 +3,8 @@
  * SQLite file and once on a fresh schema of the PostgreSQL test cluster (the CTest fixture
  * `pg`, whose URL is in the file named by ACD_TEST_PG_URL_FILE; without it the PostgreSQL
  * cases are skipped). Covered: migrations (idempotent, raced by threads and by processes,
- * version, a store newer than the program refused), seeded rows,
+ * version, a store newer than the program refused, migration 10 moving records into chunks),
+ * seeded rows,
  * text parameters (NULL, Japanese, quotes, `$` in literals, reordering), results, conflicts,
  * transactions, savepoints, read-only transactions, a pool written by many threads, and the
  * errors a user sees for bad SQL and bad URLs.
@@ -16,6 +17,7 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +312,95 @@ static void test_store_newer_than_program(void **state)
 	assert_int_equal(db_open(s->url, 1, &db, &e), ACD_EDB);
 	assert_null(db);
 	assert_non_null(strstr(e.msg, "newer"));
+}
+
+/* Runs a script on the store at `url` outside db.h (no migrations applied on opening). */
+static void raw_script(enum db_kind kind, const char *url, const char *sql)
+{
+	if (kind == DB_SQLITE) {
+		sqlite3 *db = NULL;
+		char *err = NULL;
+		if (sqlite3_open(url + strlen("sqlite:"), &db) != SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+			fail_msg("%.60s: %s", sql, err ? err : sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return;
+	}
+	PGconn *pg = PQconnectdb(url);
+	PQsetNoticeProcessor(pg, pg_quiet, NULL);
+	PGresult *res = PQexec(pg, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%.60s: %s", sql, PQerrorMessage(pg));
+	PQclear(res);
+	PQfinish(pg);
+}
+
+/* A store at schema 9 with records in `records`: opening it applies migration 10, which
+ * moves every record into a chunk of one (its seq, its line plus \n, its last packet as the
+ * chunk's bounds) with its key in record_ids, and drops `records`. */
+static void test_migration_10_moves_records(void **state)
+{
+	struct store *s = store(state);
+	char url[512];
+	fresh_url(s, url, sizeof url);
+	raw_script(s->kind, url,
+	           "CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY,"
+	           " applied_at BIGINT NOT NULL)");
+	for (size_t i = 0; i < 9; i++) {
+		char mark[96];
+		raw_script(s->kind, url, schema_migrations[i]);
+		snprintf(mark, sizeof mark, "INSERT INTO schema_migrations VALUES (%zu, 0)", i + 1);
+		raw_script(s->kind, url, mark);
+	}
+	raw_script(
+	        s->kind, url,
+	        "INSERT INTO users (id, org, role, name, token_hash, created_at) VALUES"
+	        " ('u1', 'nco', 'analyst', 'a', 'h', 0);"
+	        "INSERT INTO approvals (id, kind, facility, selectors, justification, valid_from,"
+	        " valid_until, state, requested_by, requested_at) VALUES ('APR-1',"
+	        " 'foreign-foreign', 't-1', '[]', 'j', 0, 1, 'approved', 'u1', 0);"
+	        "INSERT INTO records VALUES (7, 't-1:1', 'APR-1', 't-1', 't-1:b', 10, 20, 'x', 6,"
+	        " 's', 'd', 1, 2, 'L', 30, '{\"id\":\"t-1:1\"}'),"
+	        " (9, 't-1:2', 'APR-1', 't-1', 't-1:b', 11, 25, 'x', 6, 's', 'd', 1, 2, 'L', 30,"
+	        " '{\"id\":\"t-1:2\"}')");
+	struct db *db = NULL;
+	struct acd_error e = {0};
+	if (db_open(url, 1, &db, &e) != ACD_OK)
+		fail_msg("db_open at schema 9: %s", e.msg);
+	assert_int_equal(db_schema_version(db), (int)schema_migrations_count);
+	struct db_conn *c = db_acquire(db);
+	struct db_rows *r = query_ok(c,
+	                             "SELECT seq, approval, sensor, batch, n, last_min, last_max,"
+	                             " label, stored_at, docs FROM record_chunks ORDER BY seq",
+	                             NULL, 0);
+	assert_int_equal(db_rows_count(r), 2);
+	static const char *const want[2][10] = {
+	        {"7", "APR-1", "t-1", "t-1:b", "1", "20", "20", "L", "30", "{\"id\":\"t-1:1\"}\n"},
+	        {"9", "APR-1", "t-1", "t-1:b", "1", "25", "25", "L", "30", "{\"id\":\"t-1:2\"}\n"}};
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 10; k++)
+			assert_string_equal(db_rows_get(r, i, k), want[i][k]);
+	db_rows_free(r);
+	char buf[64];
+	assert_string_equal(scalar(c,
+	                           "SELECT seq FROM record_ids WHERE approval = 'APR-1' AND"
+	                           " id = 't-1:2'",
+	                           NULL, 0, buf, sizeof buf),
+	                    "9");
+	assert_int_equal(count(c, "SELECT COUNT(*) FROM record_ids"), 2);
+	/* PostgreSQL keeps the lines uncompressed (schema_pg_storage), so a raw file search
+	 * can see them. */
+	if (s->kind == DB_POSTGRESQL)
+		assert_string_equal(scalar(c,
+		                           "SELECT attstorage FROM pg_attribute WHERE attrelid ="
+		                           " 'record_chunks'::regclass AND attname = 'docs'",
+		                           NULL, 0, buf, sizeof buf),
+		                    "e");
+	struct db_rows *gone = NULL;
+	assert_int_not_equal(db_query(c, "SELECT COUNT(*) FROM records", NULL, 0, &gone, &e),
+	                     ACD_OK);
+	db_release(db, c);
+	db_close(db);
 }
 
 static void test_seeded_rows(void **state)
@@ -797,6 +888,7 @@ int main(void)
 	        BOTH(test_migrations_concurrent_open),
 	        BOTH(test_migrations_two_processes),
 	        BOTH(test_store_newer_than_program),
+	        BOTH(test_migration_10_moves_records),
 	        BOTH(test_seeded_rows),
 	        BOTH(test_parameters),
 	        BOTH(test_rows_and_columns),

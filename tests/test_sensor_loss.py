@@ -11,6 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import acdrecords  # noqa: E402
 import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from acdtest import check  # noqa: E402
@@ -23,8 +24,7 @@ KILLS = 5
 
 def stored(store):
     """Every stored record's document, parsed, with the count of distinct ids."""
-    rows = store.sql("SELECT doc FROM records WHERE sensor = 't-1'").splitlines()
-    return [json.loads(r) for r in rows if r.strip()]
+    return acdrecords.stored_docs(store, "sensor = 't-1'")
 
 
 def canon(recs):

@@ -16,6 +16,7 @@ import time
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(SRC, "tests"))
 os.environ.setdefault("ACD_SRC", SRC)
+import acdrecords  # noqa: E402
 import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from test_api_ingest import issue  # noqa: E402
@@ -53,7 +54,7 @@ def one(wd, backend, pcap, key, pub):
         secs = time.monotonic() - t0
         if r.returncode != 0:
             sys.exit(f"bench: sensor exit {r.returncode}: {r.stderr.decode()[-500:]}")
-        n = int(store.sql("SELECT COUNT(*) FROM records").strip())
+        n = acdrecords.stored_count(store)
         return n, secs
     finally:
         srv.stop()

@@ -20,6 +20,7 @@
 #include "agreement_cover.h"
 #include "api.h"
 #include "form.h"
+#include "record_chunks.h"
 
 static const char *const recipient_kinds[] = {"domestic", "foreign", NULL};
 static const char *const known_classes[] = {"cybersecurity", "other-law", "criminal-investigation",
@@ -176,25 +177,15 @@ static enum acd_status decide(struct txn *t, struct export_req *x, struct acd_er
 /* The records the granted export gives, one page as the read API pages them. */
 static enum acd_status take_records(struct txn *t, struct export_req *x, struct acd_error *e)
 {
-	char as[24], ls[24];
-	snprintf(as, sizeof as, "%lld", x->after);
-	snprintf(ls, sizeof ls, "%lld", x->limit);
-	const char *p[3] = {x->approval, as, ls};
-	struct db_rows *r;
-	enum acd_status st = db_query(t->c,
-	                              "SELECT seq, doc FROM records WHERE approval = $1 AND seq > "
-	                              "CAST($2 AS BIGINT) ORDER BY seq LIMIT CAST($3 AS BIGINT)",
-	                              p, 3, &r, e);
+	long long last;
+	enum acd_status st =
+	        record_chunks_page(t->c, x->approval, x->after, x->limit, &x->records, &last, e);
 	if (st != ACD_OK)
 		return st;
-	int n = db_rows_count(r);
-	x->records = json_array();
-	for (int i = 0; i < n; i++) {
-		json_t *rec = json_loads(db_rows_get(r, i, 1), 0, NULL);
-		json_array_append_new(x->records, rec ? rec : json_null());
-	}
-	snprintf(x->next, sizeof x->next, "%s", n == x->limit ? db_rows_get(r, n - 1, 0) : "");
-	db_rows_free(r);
+	if ((long long)json_array_size(x->records) == x->limit)
+		snprintf(x->next, sizeof x->next, "%lld", last);
+	else
+		x->next[0] = '\0';
 	return ACD_OK;
 }
 

@@ -20,13 +20,13 @@
 #include "approval.h"
 #include "batch_frame.h"
 #include "record_check.h"
+#include "record_chunks.h"
 #include "sensor_registry.h"
 
 #define INGEST_APPROVALS_MAX 64 /* distinct approvals one batch may name */
 #define SELECTED_LABEL       "selected-communications-information"
 #define INGEST_MEDIA_TYPE    "application/x-ndjson"
-#define INSERT_ROWS          64  /* records a statement: a round trip and a VDBE run for many */
-#define INSERT_ROW_TEXT_MAX  128 /* "($1, …, $16), " of one row, parameters up to $1024 */
+#define KEY_ROW_TEXT_MAX     48 /* ", ($1, $1026, CAST($2 AS BIGINT) + 1023)" of one key */
 
 /* One approval a batch names, parsed from its signed document. */
 struct batch_approval {
@@ -291,63 +291,52 @@ static bool check_stats(struct request *rq, struct reply *rp, struct batch *b)
 	return true;
 }
 
-/* The text of one multi-row INSERT of `rows` records (16 parameters a row). ON CONFLICT DO
- * NOTHING keeps the transaction usable on PostgreSQL when a record is already stored; the
- * caller sees it in the count of rows inserted and names the record (name_conflict). */
-static char *records_insert_sql(size_t rows)
+/* The text of one INSERT of the keys of a chunk of `rows` records: $1 the approval, $2 the
+ * first record's seq, $3 … the ids. ON CONFLICT DO NOTHING keeps the transaction usable on
+ * PostgreSQL when a record is already stored; the caller sees it in the count of rows
+ * inserted and names the record (name_conflict). */
+static char *record_ids_insert_sql(size_t rows)
 {
-	static const char head[] = "INSERT INTO records (seq, id, approval, sensor, batch, "
-	                           "first_at, last_at, direction, proto, src, dst, packets, "
-	                           "bytes, label, stored_at, doc) VALUES ";
+	static const char head[] = "INSERT INTO record_ids (approval, id, seq) VALUES ";
 	static const char tail[] = " ON CONFLICT DO NOTHING";
-	size_t cap = sizeof head + rows * INSERT_ROW_TEXT_MAX + sizeof tail, len = 0;
+	size_t cap = sizeof head + rows * KEY_ROW_TEXT_MAX + sizeof tail, len = 0;
 	char *sql = malloc(cap);
 	if (!sql)
 		return NULL;
 	len += (size_t)snprintf(sql, cap, "%s", head);
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t k = 0; k < 16; k++)
-			len += (size_t)snprintf(sql + len, cap - len, "%s$%zu%s",
-			                        k ? "" : (r ? ", (" : "("), r * 16 + k + 1,
-			                        k == 15 ? ")" : ", ");
-	}
+	for (size_t r = 0; r < rows; r++)
+		len += (size_t)snprintf(sql + len, cap - len,
+		                        "%s($1, $%zu, CAST($2 AS BIGINT) + %zu)", r ? ", " : "",
+		                        r + 3, r);
 	snprintf(sql + len, cap - len, "%s", tail);
 	return sql;
 }
 
-/* Row `seq`'s sixteen parameters; `num` holds its six numbers as text. */
-static void record_params(const struct batch *b, const struct batch_record *rec, long long seq,
-                          const char *now, char num[6][24], const char **p)
-{
-	snprintf(num[0], 24, "%lld", seq);
-	snprintf(num[1], 24, "%" PRId64, (int64_t)rec->first);
-	snprintf(num[2], 24, "%" PRId64, (int64_t)rec->last);
-	snprintf(num[3], 24, "%" JSON_INTEGER_FORMAT, rec->proto);
-	snprintf(num[4], 24, "%" JSON_INTEGER_FORMAT, rec->packets);
-	snprintf(num[5], 24, "%" JSON_INTEGER_FORMAT, rec->bytes);
-	const char *row[16] = {num[0],      rec->id,        rec->approval, b->sensor,
-	                       b->frame.id, num[1],         num[2],        rec->direction,
-	                       num[3],      rec->src,       rec->dst,      num[4],
-	                       num[5],      SELECTED_LABEL, now,           rec->line};
-	memcpy(p, row, sizeof row);
-}
+/* One chunk being stored: records order[at .. at+rows) of the batch, under one approval,
+ * with the seqs first_seq+at on. */
+struct chunk {
+	const size_t *order;
+	size_t at, rows;
+	long long first_seq;
+};
 
-/* A record of rows [at, at+rows) was not inserted: the one whose stored seq is not the seq
- * it was given is already stored (from another batch, or twice in this one). */
-static enum acd_status name_conflict(struct txn *t, const struct batch *b, size_t at, size_t rows,
-                                     long long first_seq, struct acd_error *e)
+/* A record of the chunk was not inserted: the one whose stored seq is not the seq it was
+ * given is already stored (from another batch, or twice in this one). */
+static enum acd_status name_conflict(struct txn *t, const struct batch *b, const struct chunk *ch,
+                                     struct acd_error *e)
 {
-	for (size_t i = at; i < at + rows; i++) {
+	for (size_t k = ch->at; k < ch->at + ch->rows; k++) {
+		size_t i = ch->order[k];
 		const struct batch_record *v = &b->records[i];
-		const char *p[2] = {v->id, v->approval};
+		const char *p[2] = {v->approval, v->id};
 		struct db_rows *r;
 		enum acd_status st =
-		        db_query(t->c, "SELECT seq FROM records WHERE id = $1 AND approval = $2", p,
-		                 2, &r, e);
+		        db_query(t->c, "SELECT seq FROM record_ids WHERE approval = $1 AND id = $2",
+		                 p, 2, &r, e);
 		if (st != ACD_OK)
 			return st;
 		bool mine = db_rows_count(r) == 1 &&
-		            strtoll(db_rows_get(r, 0, 0), NULL, 10) == first_seq + (long long)i;
+		            strtoll(db_rows_get(r, 0, 0), NULL, 10) == ch->first_seq + (long long)k;
 		db_rows_free(r);
 		/* The same record id under the same approval in another batch: the sensor was run
 		 * twice over the same input under one sensor id. Storing it again would double it;
@@ -359,41 +348,136 @@ static enum acd_status name_conflict(struct txn *t, const struct batch *b, size_
 			        "batch (the same input sent twice under one sensor id?)",
 			        i, v->id, v->approval);
 	}
-	return acd_fail(e, ACD_ECONFLICT, "records[%zu..%zu]: a record is already stored", at,
-	                at + rows - 1);
+	return acd_fail(e, ACD_ECONFLICT, "records: a record of %s is already stored",
+	                b->records[ch->order[ch->at]].approval);
 }
 
-/* Inserts the batch's records, INSERT_ROWS a statement, with seqs from first_seq on; each
- * doc is the line exactly as the sensor sent it. */
+/* The chunk's lines as sent, each ending in \n, in a buffer of the caller's; NULL on ENOMEM. */
+static char *chunk_docs(const struct batch *b, const struct chunk *ch, char **buf, size_t *cap)
+{
+	size_t need = 1;
+	for (size_t k = ch->at; k < ch->at + ch->rows; k++)
+		need += strlen(b->records[ch->order[k]].line) + 1;
+	if (need > *cap) {
+		char *p = realloc(*buf, need);
+		if (!p)
+			return NULL;
+		*buf = p;
+		*cap = need;
+	}
+	char *d = *buf;
+	for (size_t k = ch->at; k < ch->at + ch->rows; k++) {
+		const char *line = b->records[ch->order[k]].line;
+		size_t len = strlen(line);
+		memcpy(d, line, len);
+		d += len;
+		*d++ = '\n';
+	}
+	*d = '\0';
+	return *buf;
+}
+
+/* Stores one chunk: its records' keys (a clash names the record), then the chunk row. */
+static enum acd_status insert_chunk(struct txn *t, const struct batch *b, const struct chunk *ch,
+                                    const char *keys_sql, const char *now, char **docs,
+                                    size_t *docs_cap, struct acd_error *e)
+{
+	const char *p[2 + RECORD_CHUNK_MAX];
+	char seq[24], n[24], lo[24], hi[24];
+	const struct batch_record *first = &b->records[ch->order[ch->at]];
+	acd_time last_min = INT64_MAX, last_max = INT64_MIN;
+	snprintf(seq, sizeof seq, "%lld", ch->first_seq + (long long)ch->at);
+	p[0] = first->approval;
+	p[1] = seq;
+	for (size_t k = 0; k < ch->rows; k++) {
+		const struct batch_record *v = &b->records[ch->order[ch->at + k]];
+		p[2 + k] = v->id;
+		last_min = v->last < last_min ? v->last : last_min;
+		last_max = v->last > last_max ? v->last : last_max;
+	}
+	long changed = 0;
+	enum acd_status st = db_exec(t->c, keys_sql, p, (int)(2 + ch->rows), &changed, e);
+	if (st == ACD_OK && (size_t)changed != ch->rows)
+		st = name_conflict(t, b, ch, e);
+	if (st != ACD_OK)
+		return st;
+	if (!chunk_docs(b, ch, docs, docs_cap))
+		return acd_fail(e, ACD_EDB, "store: out of memory for a chunk");
+	snprintf(n, sizeof n, "%zu", ch->rows);
+	snprintf(lo, sizeof lo, "%" PRId64, (int64_t)last_min);
+	snprintf(hi, sizeof hi, "%" PRId64, (int64_t)last_max);
+	const char *row[10] = {seq, first->approval, b->sensor, b->frame.id, n, lo,
+	                       hi,  SELECTED_LABEL,  now,       *docs};
+	return db_exec(t->c,
+	               "INSERT INTO record_chunks (seq, approval, sensor, batch, n, last_min, "
+	               "last_max, label, stored_at, docs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+	               "$9, $10)",
+	               row, 10, NULL, e);
+}
+
+/* The batch's record indexes grouped by approval (first appearance first), batch order
+ * inside each group; NULL on ENOMEM. */
+static size_t *approval_order(const struct batch *b)
+{
+	size_t n = b->frame.n_records, k = 0;
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	bool *taken = calloc(n ? n : 1, sizeof *taken);
+	if (!order || !taken) {
+		free(order);
+		free(taken);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (taken[i])
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (!taken[j] &&
+			    strcmp(b->records[j].approval, b->records[i].approval) == 0) {
+				taken[j] = true;
+				order[k++] = j;
+			}
+	}
+	free(taken);
+	return order;
+}
+
+/* Stores the batch's records in chunks (record_chunks.h): per approval, in batch order, up
+ * to RECORD_CHUNK_MAX a chunk, the seqs from first_seq on in that order; each line exactly
+ * as the sensor sent it. */
 static enum acd_status insert_records(struct txn *t, const struct batch *b, long long first_seq,
                                       const char *now, struct acd_error *e)
 {
-	const char *p[INSERT_ROWS * 16];
-	char num[INSERT_ROWS][6][24];
-	char *full = NULL, *sql = NULL;
-	enum acd_status st = ACD_OK;
-	for (size_t at = 0; st == ACD_OK && at < b->frame.n_records; at += INSERT_ROWS) {
-		size_t rows = b->frame.n_records - at < INSERT_ROWS ? b->frame.n_records - at
-		                                                    : INSERT_ROWS;
-		if (rows == INSERT_ROWS && !full)
-			full = records_insert_sql(rows);
-		if (rows < INSERT_ROWS)
-			sql = records_insert_sql(rows);
-		const char *text = rows == INSERT_ROWS ? full : sql;
+	size_t n = b->frame.n_records;
+	size_t *order = approval_order(b);
+	char *full = NULL, *sql = NULL, *docs = NULL;
+	size_t docs_cap = 0;
+	enum acd_status st = order ? ACD_OK : acd_fail(e, ACD_EDB, "store: out of memory");
+	for (size_t at = 0; st == ACD_OK && at < n;) {
+		/* The chunk: up to RECORD_CHUNK_MAX records of the approval of order[at]. */
+		const char *approval = b->records[order[at]].approval;
+		size_t rows = 1;
+		while (at + rows < n && rows < RECORD_CHUNK_MAX &&
+		       strcmp(b->records[order[at + rows]].approval, approval) == 0)
+			rows++;
+		if (rows == RECORD_CHUNK_MAX && !full)
+			full = record_ids_insert_sql(rows);
+		if (rows < RECORD_CHUNK_MAX) {
+			free(sql);
+			sql = record_ids_insert_sql(rows);
+		}
+		const char *text = rows == RECORD_CHUNK_MAX ? full : sql;
 		if (!text) {
 			st = acd_fail(e, ACD_EDB, "store: out of memory for an insert");
 			break;
 		}
-		for (size_t j = 0; j < rows; j++)
-			record_params(b, &b->records[at + j], first_seq + (long long)(at + j), now,
-			              num[j], p + j * 16);
-		long changed = 0;
-		st = db_exec(t->c, text, p, (int)(rows * 16), &changed, e);
-		if (st == ACD_OK && (size_t)changed != rows)
-			st = name_conflict(t, b, at, rows, first_seq, e);
+		struct chunk ch = {order, at, rows, first_seq};
+		st = insert_chunk(t, b, &ch, text, now, &docs, &docs_cap, e);
+		at += rows;
 	}
+	free(order);
 	free(full);
 	free(sql);
+	free(docs);
 	return st;
 }
 

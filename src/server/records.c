@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "record_chunks.h"
 
 int api_records(struct request *rq, struct reply *rp)
 {
@@ -31,30 +32,19 @@ int api_records(struct request *rq, struct reply *rp)
 	if (after && (cursor < 0 || *end))
 		return reply_error(rp, 400, "invalid", "after",
 		                   "after: the cursor a previous page gave");
-	char cs[24], ls[24];
-	snprintf(cs, sizeof cs, "%lld", cursor);
-	snprintf(ls, sizeof ls, "%ld", limit);
-	const char *p[3] = {approval, cs, ls};
-	struct db_rows *r;
+	json_t *items;
+	long long last;
 	struct acd_error e = {0};
-	if (db_query(
-	            rq->c,
-	            "SELECT seq, doc FROM records WHERE approval = $1 AND seq > CAST($2 AS BIGINT) "
-	            "ORDER BY seq LIMIT CAST($3 AS BIGINT)",
-	            p, 3, &r, &e) != ACD_OK)
+	if (record_chunks_page(rq->c, approval, cursor, limit, &items, &last, &e) != ACD_OK)
 		return api_store_error(rp, &e);
-	int n = db_rows_count(r);
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++) {
-		json_t *rec = json_loads(db_rows_get(r, i, 1), 0, NULL);
-		json_array_append_new(items, rec ? rec : json_null());
-	}
-	json_t *out = json_pack("{s:o, s:s?, s:s}", "items", items, "next",
-	                        n == limit ? db_rows_get(r, n - 1, 0) : NULL, "label",
-	                        "selected-communications-information");
+	int n = (int)json_array_size(items);
+	char next[24];
+	snprintf(next, sizeof next, "%lld", last);
+	json_t *out =
+	        json_pack("{s:o, s:s?, s:s}", "items", items, "next", n == limit ? next : NULL,
+	                  "label", "selected-communications-information");
 	char detail[96];
 	snprintf(detail, sizeof detail, "{\"records\":%d,\"after\":%lld}", n, cursor);
-	db_rows_free(r);
 	return api_reply_audited(rq, rp, out, "records.read", approval, purpose, detail);
 }
 

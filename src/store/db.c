@@ -413,7 +413,7 @@ int db_schema_version(struct db *db)
 /* Applies migration `version` unless the store already has it. Runs under the write lock,
  * so of two processes opening one store, the second finds the row the first recorded. */
 static enum acd_status db_apply(struct db_conn *c, long version, const char *script,
-                                struct acd_error *e)
+                                const char *pg_storage, struct acd_error *e)
 {
 	if (db_begin(c, DB_WRITE, e) != ACD_OK)
 		return ACD_EDB;
@@ -428,6 +428,8 @@ static enum acd_status db_apply(struct db_conn *c, long version, const char *scr
 	db_rows_free(r);
 	if (st == ACD_OK && !have) {
 		st = db_exec_script(c, script, e);
+		if (st == ACD_OK && pg_storage && c->be->kind == DB_POSTGRESQL)
+			st = db_exec_script(c, pg_storage, e);
 		if (st == ACD_OK)
 			st = db_exec(c,
 			             "INSERT INTO schema_migrations (version, applied_at) VALUES "
@@ -467,7 +469,8 @@ static enum acd_status db_migrate(struct db_conn *c, struct acd_error *e)
 		                "store schema version %ld is newer than this program knows (%zu)",
 		                have, schema_migrations_count);
 	for (size_t i = (size_t)have; i < schema_migrations_count; i++) {
-		enum acd_status st = db_apply(c, (long)i + 1, schema_migrations[i], e);
+		enum acd_status st =
+		        db_apply(c, (long)i + 1, schema_migrations[i], schema_pg_storage[i], e);
 		if (st != ACD_OK)
 			return st;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "record_chunks.h"
 #include "txn.h"
 
 /* The cut-off for a period: everything strictly older goes; a zero period keeps all. */
@@ -48,10 +49,9 @@ enum acd_status retention_purge_change(struct txn *t, void *arg, struct acd_erro
 	snprintf(rc, sizeof rc, "%" PRId64, (int64_t)cutoff(j->now, j->r->records));
 	snprintf(sc, sizeof sc, "%" PRId64, (int64_t)cutoff(j->now, j->r->stats));
 	snprintf(nows, sizeof nows, "%" PRId64, (int64_t)j->now);
-	const char *pr[1] = {rc}, *ps[1] = {sc};
+	const char *ps[1] = {sc};
 	long nrec = 0, nstat = 0;
-	enum acd_status st = db_exec(t->c, "DELETE FROM records WHERE last_at < CAST($1 AS BIGINT)",
-	                             pr, 1, &nrec, e);
+	enum acd_status st = record_chunks_purge(t->c, cutoff(j->now, j->r->records), &nrec, e);
 	if (st == ACD_OK)
 		st = db_exec(t->c, "DELETE FROM sensor_stats WHERE to_at < CAST($1 AS BIGINT)", ps,
 		             1, &nstat, e);
@@ -110,8 +110,12 @@ static void scrub_sqlite(struct db_conn *c, struct purge_result *out)
  * CHECKPOINT and pg_switch_wal need privileges the store's role may lack: then say so. */
 static void scrub_pg(struct db_conn *c, struct purge_result *out)
 {
-	static const char *const steps[] = {"VACUUM FULL records", "VACUUM FULL sensor_stats",
-	                                    "SELECT pg_switch_wal()", "CHECKPOINT", NULL};
+	static const char *const steps[] = {"VACUUM FULL record_chunks",
+	                                    "VACUUM FULL record_ids",
+	                                    "VACUUM FULL sensor_stats",
+	                                    "SELECT pg_switch_wal()",
+	                                    "CHECKPOINT",
+	                                    NULL};
 	for (int i = 0; steps[i]; i++) {
 		struct acd_error e = {0};
 		struct db_rows *r = NULL;

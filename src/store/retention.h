@@ -6,7 +6,8 @@
  * value cannot be read back from the disk either.
  *
  * Classes and what they are measured from:
- *   records  selected records (選別後通信情報), from their last packet (last_at): the time the
+ *   records  selected records (選別後通信情報), from their last packet ("last"; record_chunks.h
+ *            says how a chunk with expired and kept records is rewritten): the time the
  *            communication was acquired, not when a late sensor delivered it;
  *   stats    the sensors' statistics lines, from the end of their interval (to_at).
  * Never purged: the audit log (the evidence the commission inspects), approvals, agreements,

@@ -403,9 +403,56 @@ static const char migration_8[] =
 static const char migration_9[] = "DROP INDEX records_stored;\n"
                                   "CREATE INDEX records_last ON records (last_at);\n";
 
+/* Migration 10: selected records are stored in chunks (docs/decisions/0021): a row holds up
+ * to RECORD_CHUNK_MAX records of one batch and one approval, their lines as sent, each ending
+ * in \n, in batch order. The records of the chunk at `seq` have the seqs seq .. seq+n-1: each
+ * record keeps its own arrival seq, the read API's cursor. last_min/last_max bound the
+ * records' last packets (the purge's test); record_ids keeps each (approval, id) once, which
+ * is what refuses a record already stored from another batch. Existing records become chunks
+ * of one. */
+static const char migration_10[] =
+        "CREATE TABLE record_chunks ("
+        " seq BIGINT NOT NULL PRIMARY KEY," /* the seq of its first record */
+        " approval TEXT NOT NULL REFERENCES approvals (id),"
+        " sensor TEXT NOT NULL,"
+        " batch TEXT NOT NULL,"
+        " n INTEGER NOT NULL CHECK (n >= 1 AND n <= 1024)," /* its records */
+        " last_min BIGINT NOT NULL,"
+        " last_max BIGINT NOT NULL,"
+        " label TEXT NOT NULL," /* provenance: selected communications information */
+        " stored_at BIGINT NOT NULL,"
+        " docs TEXT NOT NULL);\n" /* the Contract 4 lines as the sensor sent them */
+        "CREATE INDEX record_chunks_approval ON record_chunks (approval, seq);\n"
+        "CREATE INDEX record_chunks_last ON record_chunks (last_min);\n"
+        "CREATE TABLE record_ids ("
+        " approval TEXT NOT NULL,"
+        " id TEXT NOT NULL,"
+        " seq BIGINT NOT NULL," /* the record's own seq, inside its chunk */
+        " PRIMARY KEY (approval, id));\n"
+        "INSERT INTO record_chunks (seq, approval, sensor, batch, n, last_min, last_max, label,"
+        " stored_at, docs) SELECT seq, approval, sensor, batch, 1, last_at, last_at, label,"
+        " stored_at, doc || '\n' FROM records;\n"
+        "INSERT INTO record_ids (approval, id, seq) SELECT approval, id, seq FROM records;\n"
+        "DROP TABLE records;\n";
+
 const char *const schema_migrations[] = {
         migration_1, migration_2, migration_3, migration_4, migration_5,
-        migration_6, migration_7, migration_8, migration_9,
+        migration_6, migration_7, migration_8, migration_9, migration_10,
+};
+
+/* PostgreSQL compresses a long text value when it moves it out of line (TOAST); a chunk's
+ * docs must stay plain text in the files, so that the retention test's search of the raw
+ * files for a purged value can find it before the purge (decision 0015). A storage setting
+ * only, no semantics: SQLite keeps text uncompressed anyway. */
+static const char pg_storage_10[] =
+        "ALTER TABLE record_chunks ALTER COLUMN docs SET STORAGE EXTERNAL;\n";
+
+const char *const schema_pg_storage[] = {
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, pg_storage_10,
 };
 
 const size_t schema_migrations_count = sizeof schema_migrations / sizeof schema_migrations[0];
+
+_Static_assert(sizeof schema_pg_storage / sizeof schema_pg_storage[0] ==
+                       sizeof schema_migrations / sizeof schema_migrations[0],
+               "one PostgreSQL storage entry for each migration");
