@@ -10,6 +10,7 @@ SQLite WAL with synchronous=FULL, PostgreSQL with fsync on). Printed: records st
 records/s and the ratio to the goal, per backend. Uses tests/acdserver.py for the stores and
 the server (PostgreSQL: a throw-away cluster of its own unless ACD_TEST_PG_URL_FILE is set)."""
 import os
+import shutil
 import sys
 import time
 
@@ -33,6 +34,7 @@ ALL = [{"id": "ALL4", "type": "ip", "value": "0.0.0.0/0"},
 def one(wd, backend, pcap, key, pub):
     store = acdserver.Store(wd, backend, f"bench{int(time.time() * 1000) % 10**8}")
     srv = acdserver.Server(store, extra=["--prefixes", acdtest.PREFIXES])
+    spool = wd.p(f"spool-{backend}-{time.time()}")
     try:
         analyst = store.user("analyst", "nco")
         com = store.user("commission", "commission")
@@ -47,7 +49,6 @@ def one(wd, backend, pcap, key, pub):
                 "kind": kind, "facility": "t-1", "selectors": ALL, "justification": "bench",
                 "valid_from": "2020-01-01T00:00:00Z", "valid_until": "2035-12-31T23:59:59Z"})
             apps.append(write_doc(wd.p(f"{backend}-{kind}.json"), doc))
-        spool = wd.p(f"spool-{backend}-{time.time()}")
         t0 = time.monotonic()
         r = acdtest.sensor_server(srv.base, key, spool, apps, [pcap], ckey=ckey,
                                   extra=["--batch-records", BATCH, "--drain-timeout", "600"])
@@ -58,6 +59,21 @@ def one(wd, backend, pcap, key, pub):
         return n, secs
     finally:
         srv.stop()
+        scrub(store, spool)
+
+
+def scrub(store, spool):
+    """Removes what a run leaves in build/bench/ingest (its store, keys and spool): a run
+    wrote some 150 MB there, and they piled up over runs."""
+    paths = [store.keys, spool]
+    if store.backend == "sqlite":
+        db = store.url[len("sqlite:"):]
+        paths += [db, db + "-wal", db + "-shm"]
+    for p in paths:
+        if os.path.isdir(p):
+            shutil.rmtree(p, ignore_errors=True)
+        elif os.path.exists(p):
+            os.unlink(p)
 
 
 def main():
