@@ -129,8 +129,10 @@ def conflicts(srv, store, wd, key, records, a, b, want_b):
     check(st == 200, f"the same batch without the stored record goes in: {st} {r}")
 
 
-def partly_expired(wd, srv, store, key, analyst, c, records, tag):
-    """A chunk with expired and kept records: the purge takes the expired ones only."""
+def partly_expired(wd, srv, store, key, analyst, c, records, tag, restart):
+    """A chunk with expired and kept records: the purge takes the expired ones only. acdd is
+    stopped for the purge and `restart()` gives a new one (on a new port: another test may
+    have taken the old one meanwhile); returns it."""
     latest = max(datetime.datetime.strptime(r["last"][:19], "%Y-%m-%dT%H:%M:%S").replace(
         tzinfo=datetime.timezone.utc) for r in records)
     now = latest + 30 * DAY
@@ -173,13 +175,14 @@ def partly_expired(wd, srv, store, key, analyst, c, records, tag):
           str(len(kept)), f"{tag}: the expired records' keys are gone too")
     check(not found_in_files(store, old_mark), f"{tag}: the expired value is in no database "
           "file after the purge")
-    srv.start()
+    srv = restart()
     after, cursors = read_all(srv, analyst, c, 1)
     check(ids(after) == ids(kept) and
           all(seq_of[i] == s for i, s in zip(ids(after), cursors + [None]) if s is not None),
           f"{tag}: the kept records keep their cursors")
     st, r = acdrecords.post_batch(srv, wd, key, "t-1:aged-2", [batch[0]])
     check(st == 200, f"{tag}: a purged record's key is free again: {st} {r}")
+    return srv
 
 
 def run(wd, backend):
@@ -187,7 +190,13 @@ def run(wd, backend):
     no_purger = wd.p(f"no-purger-{backend}.json")
     with open(no_purger, "w") as f:
         json.dump({"retention": {"purge_interval_hours": 0}}, f)
-    srv = acdserver.Server(store, config=no_purger, extra=["--prefixes", acdtest.PREFIXES])
+    servers = []
+
+    def start():
+        servers.append(acdserver.Server(store, config=no_purger,
+                                        extra=["--prefixes", acdtest.PREFIXES]))
+        return servers[-1]
+    srv = start()
     try:
         analyst = store.user("analyst", "nco")
         com = store.user("commission", "commission")
@@ -202,9 +211,9 @@ def run(wd, backend):
         check(ids(got_b) == ids(want_b), f"{backend}: the second approval reads its own records")
         paging(srv, analyst, a, want_a)
         conflicts(srv, store, wd, key, records, a, b, want_b)
-        partly_expired(wd, srv, store, key, analyst, c, records, backend)
+        srv = partly_expired(wd, srv, store, key, analyst, c, records, backend, start)
     finally:
-        check(srv.stop() == 0, f"{backend}: clean stop")
+        check(servers[-1].stop() == 0, f"{backend}: clean stop")
     rc, verdict, err = store.audit_verify()
     check(rc == 0, f"{backend}: audit intact: {verdict} {err}")
 
