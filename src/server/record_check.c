@@ -52,6 +52,16 @@ static const struct selector *find_selector(const struct approval *a, const char
 	return NULL;
 }
 
+/* An ip selector selects a foreign-foreign record by either end, any other kind's by the
+ * foreign end only (Contract 2). */
+static bool ip_selected(const struct approval *a, const struct selector *s,
+                        const struct ip_addr *src, const struct ip_addr *dst, bool src_domestic)
+{
+	if (a->kind == KIND_FOREIGN_FOREIGN)
+		return ip_net_contains(&s->net, src) || ip_net_contains(&s->net, dst);
+	return ip_net_contains(&s->net, src_domestic ? dst : src);
+}
+
 /* True when one of the names the record carries is the domain or under it. */
 static bool names_match(json_t *rec, const char *domain)
 {
@@ -156,10 +166,7 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 			return false;
 		}
 		if (s->type == SEL_IP)
-			match = a->kind == KIND_FOREIGN_FOREIGN
-			                ? ip_net_contains(&s->net, &src) ||
-			                          ip_net_contains(&s->net, &dst)
-			                : ip_net_contains(&s->net, src_domestic ? &dst : &src);
+			match = ip_selected(a, s, &src, &dst, src_domestic);
 		else if (s->type == SEL_DOMAIN)
 			match = names_match(rec, s->domain);
 		else
@@ -276,10 +283,7 @@ bool record_line_within(const struct record_line *l, const struct approval *a, a
 			return false;
 		}
 		if (s->type == SEL_IP)
-			match = a->kind == KIND_FOREIGN_FOREIGN
-			                ? ip_net_contains(&s->net, &src) ||
-			                          ip_net_contains(&s->net, &dst)
-			                : ip_net_contains(&s->net, src_domestic ? &dst : &src);
+			match = ip_selected(a, s, &src, &dst, src_domestic);
 		else if (s->type == SEL_DOMAIN)
 			match = line_names_match(l, s->domain);
 		else
