@@ -524,8 +524,9 @@ static uint64_t kinds_for(const struct selection *s, enum pkt_class pc)
 	               : s->kind_mask[KIND_FOREIGN_DOMESTIC] | s->kind_mask[KIND_AGREEMENT];
 }
 
-/* Decodes as far as the worker that follows the packet needs: `all` (worker 0 with
- * handoffs) decodes every packet for its follower; otherwise only this worker's. */
+/* Decodes as far as the worker that follows the packet needs. With handoffs, worker 0
+ * decodes every packet for whichever worker follows it (k->owner); otherwise a worker decodes
+ * only the packets it follows itself. */
 static void peek(const struct worker *w, int dlt, const uint8_t *data, uint32_t caplen,
                  struct pkt_peek *k)
 {
