@@ -20,6 +20,15 @@ FF_APPROVAL = {"kind": "foreign-foreign", "facility": "t-1",
 DAY = datetime.timedelta(days=1)
 
 
+def no_purger(wd, backend):
+    """An acdd config file that turns acdd's own periodic purge off, for tests that purge on
+    their own controlled clock (`acd purge --now`)."""
+    path = wd.p(f"no-purger-{backend}.json")
+    with open(path, "w") as f:
+        json.dump({"retention": {"purge_interval_hours": 0}}, f)
+    return path
+
+
 def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -187,9 +187,7 @@ def partly_expired(wd, srv, store, key, analyst, c, records, tag, restart):
 
 def run(wd, backend):
     store = acdserver.Store(wd, backend, "chunks")
-    no_purger = wd.p(f"no-purger-{backend}.json")
-    with open(no_purger, "w") as f:
-        json.dump({"retention": {"purge_interval_hours": 0}}, f)
+    no_purger = acdrecords.no_purger(wd, backend)
     servers = []
 
     def start():

@@ -55,9 +55,7 @@ def found_in_files(store, value):
 def run(wd, backend):
     store = acdserver.Store(wd, backend, "retention")
     # acdd's own purge is off: this test is about `acd purge` on its controlled clock.
-    no_purger = wd.p(f"no-purger-{backend}.json")
-    with open(no_purger, "w") as f:
-        json.dump({"retention": {"purge_interval_hours": 0}}, f)
+    no_purger = acdrecords.no_purger(wd, backend)
     srv = acdserver.Server(store, config=no_purger, extra=["--prefixes", acdtest.PREFIXES])
     tag = backend
     old_mark = f"PURGED-{uuid.uuid4().hex}"
