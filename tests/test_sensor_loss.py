@@ -20,11 +20,37 @@ from test_sensor_server import register, write_doc  # noqa: E402
 
 PACKETS = 300000 if acdtest.SANITIZED else 800000
 KILLS = 5
+STEP = 3  # batches acdd stores between two kills
+BATCH = 50  # records a batch (--batch-records): many batches, so many kills mid-stream
 
 
 def stored(store):
     """Every stored record's document, parsed, with the count of distinct ids."""
     return acdrecords.stored_docs(store, "sensor = 't-1'")
+
+
+def batches_stored(store):
+    """Batches acdd has stored, or None while the store cannot be read (a SQLite file is
+    briefly locked while acdd recovers it after a SIGKILL)."""
+    try:
+        return int(store.sql("SELECT COUNT(*) FROM ingest_batches").strip())
+    except (AssertionError, ValueError):
+        return None
+
+
+def progressed(store, proc, step):
+    """Waits until `step` more batches are stored than when called; False if the sensor
+    ended first (then there is nothing left to kill under)."""
+    base = None
+    deadline = time.time() + 120
+    while proc.poll() is None and time.time() < deadline:
+        n = batches_stored(store)
+        if base is None:
+            base = n
+        elif n is not None and n >= base + step:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def canon(recs):
@@ -56,12 +82,13 @@ def main():
 
                 spool = wd.p(f"spool-{backend}")
                 proc = acdtest.sensor_server(srv.base, key, spool, [apr], [pcap], ckey=ckey,
-                                             extra=["--batch-records", "150",
+                                             extra=["--batch-records", str(BATCH),
                                                     "--drain-timeout", "120", "--verbose"], popen=True)
                 kills = 0
-                for _ in range(KILLS):
-                    time.sleep(0.4)
-                    if proc.poll() is not None:
+                while kills < KILLS and proc.poll() is None:
+                    # Kill mid-stream, whatever this machine's speed: only once acdd has stored
+                    # a few more batches since it (re)started, so the sensor is sending.
+                    if not progressed(store, proc, STEP):
                         break
                     srv.kill9()
                     kills += 1
@@ -71,7 +98,7 @@ def main():
                 check(proc.returncode == 0,
                       f"{backend}: the sensor delivered everything: {proc.returncode} "
                       f"{err[-400:]}")
-                check(kills >= 3 and b"retrying" in err,
+                check(kills == KILLS and b"retrying" in err,
                       f"{backend}: acdd was killed under the sensor ({kills} times) and the "
                       f"sensor saw it")
                 check(acdtest.spooled(spool) == ([], []), f"{backend}: spool empty")
@@ -85,6 +112,9 @@ def main():
                 batches = int(store.sql("SELECT COUNT(*) FROM ingest_batches").strip())
                 check(batches >= 20,
                       f"{backend}: delivered in many batches ({batches})")
+                most = int(store.sql("SELECT MAX(records) FROM ingest_batches").strip())
+                check(most == BATCH, f"{backend}: no batch holds more than --batch-records "
+                      f"{BATCH} records ({most})")
             finally:
                 check(srv.stop() == 0, f"{backend}: clean stop")
     acdtest.finish("test_sensor_loss", "acdd killed and restarted under a streaming sensor: "

@@ -106,6 +106,20 @@ static uint64_t add_lines(struct linebuf *b, const char *p, size_t len)
 	return n;
 }
 
+/* The length of the first `max` lines of p (all of p if it has fewer). */
+static size_t lines_prefix(const char *p, size_t len, uint64_t max)
+{
+	const char *q = p, *end = p + len;
+	for (uint64_t i = 0; i < max; i++) {
+		q = memchr(q, '\n', (size_t)(end - q));
+		if (!q)
+			return len;
+		if (++q == end)
+			return len;
+	}
+	return (size_t)(q - p);
+}
+
 /* A name that sorts after every earlier one of this sensor (milliseconds, kept monotonic
  * within the run) and is unique across runs and restarts (a random run part, a counter). */
 static void next_name(struct uploader *u, char name[SPOOL_NAME_MAX])
@@ -154,15 +168,24 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 	if (len == 0)
 		return;
 	pthread_mutex_lock(&u->lock);
-	/* Back-pressure instead of unbounded memory: wait while the disk is behind. */
-	while (u->nsealed >= UPLOADER_QUEUE_MAX)
-		pthread_cond_wait(&u->room_cv, &u->lock);
-	if (u->rec.len == 0 && u->st.len == 0)
-		u->opened_at = mono_usec();
-	uint64_t n = add_lines(b, p, len);
-	*(b == &u->rec ? &u->nrec : &u->nst) += n;
-	if (u->nrec >= u->cfg.batch_records || u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
-		seal_locked(u);
+	while (len > 0) {
+		/* Back-pressure instead of unbounded memory: wait while the disk is behind. */
+		while (u->nsealed >= UPLOADER_QUEUE_MAX)
+			pthread_cond_wait(&u->room_cv, &u->lock);
+		if (u->rec.len == 0 && u->st.len == 0)
+			u->opened_at = mono_usec();
+		/* Record lines beyond what the open batch takes go to the next one, so a batch
+		 * never holds more than --batch-records records. */
+		size_t take = b == &u->rec ? lines_prefix(p, len, u->cfg.batch_records - u->nrec)
+		                           : len;
+		uint64_t n = add_lines(b, p, take);
+		*(b == &u->rec ? &u->nrec : &u->nst) += n;
+		if (u->nrec >= u->cfg.batch_records ||
+		    u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
+			seal_locked(u);
+		p += take;
+		len -= take;
+	}
 	pthread_mutex_unlock(&u->lock);
 }
 
