@@ -176,8 +176,8 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 			u->opened_at = mono_usec();
 		/* Record lines beyond what the open batch takes go to the next one, so a batch
 		 * never holds more than --batch-records records. */
-		size_t take = b == &u->rec ? lines_prefix(p, len, u->cfg.batch_records - u->nrec)
-		                           : len;
+		size_t take =
+		        b == &u->rec ? lines_prefix(p, len, u->cfg.batch_records - u->nrec) : len;
 		uint64_t n = add_lines(b, p, take);
 		*(b == &u->rec ? &u->nrec : &u->nst) += n;
 		if (u->nrec >= u->cfg.batch_records ||
