@@ -173,8 +173,8 @@ def partly_expired(wd, srv, store, key, analyst, c, records, tag, restart):
           f"records: {runs}")
     check(store.sql(f"SELECT COUNT(*) FROM record_ids WHERE approval = '{c}'").strip() ==
           str(len(kept)), f"{tag}: the expired records' keys are gone too")
-    check(not found_in_files(store, old_mark), f"{tag}: the expired value is in no database "
-          "file after the purge")
+    hits = found_in_files(store, old_mark)
+    check(not hits, f"{tag}: the expired value is in no database file after the purge: {hits}")
     srv = restart()
     after, cursors = read_all(srv, analyst, c, 1)
     check(ids(after) == ids(kept) and
