@@ -2,7 +2,9 @@
  * test_formats.c — the hand-written formatters every record goes through agree with the C
  * library they replaced: time_format with gmtime_r and snprintf (RFC 3339, microseconds, Z)
  * over the calendar's corners and a million pseudo-random instants from 1970 to 9999 and
- * before 1970, and ipaddr_format with inet_ntop over IPv4 addresses of every digit count.
+ * before 1970, time_parse with timegm over a million random date texts (real and impossible
+ * dates, offsets, leap seconds), and ipaddr_format with inet_ntop over IPv4 addresses of every
+ * digit count.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +84,72 @@ static void test_times_match_the_c_library(void **state)
 	}
 }
 
+/* What time_parse did before: timegm, and a date timegm had to normalise (31 February) was
+ * no date; a leap second is the first second of the next minute. */
+static bool parse_reference(int y, int mo, int d, int h, int mi, int sec, int off, acd_time *out)
+{
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec == 60 ? 59 : sec};
+	time_t t = timegm(&tm);
+	struct tm back;
+	assert_non_null(gmtime_r(&t, &back));
+	if (back.tm_mday != d || back.tm_mon != mo - 1)
+		return false;
+	*out = ((acd_time)t + (sec == 60) - off) * ACD_USEC;
+	return true;
+}
+
+static void test_time_parse_matches_the_c_library(void **state)
+{
+	(void)state;
+	uint64_t s = 0x243f6a8885a308d3u;
+	int accepted = 0, refused = 0;
+	for (int i = 0; i < 1000000; i++) {
+		int y = (int)(next(&s) % 10000), mo = (int)(next(&s) % 14),
+		    d = (int)(next(&s) % 33);
+		int h = (int)(next(&s) % 25), mi = (int)(next(&s) % 61), sec = (int)(next(&s) % 62);
+		int oh = (int)(next(&s) % 24), om = (int)(next(&s) % 60);
+		int sign = next(&s) % 3 == 0 ? -1 : 1;
+		if (i % 4 == 0) { /* mostly real dates, with February's corners */
+			mo = 1 + mo % 12;
+			d = mo == 2 ? 28 + d % 2 : 1 + d % 31;
+			h %= 24;
+			mi %= 60;
+			sec %= 61;
+		}
+		char text[64];
+		if (i % 2)
+			snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h,
+			         mi, sec);
+		else
+			snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y,
+			         mo, d, h, mi, sec, sign < 0 ? '-' : '+', oh, om);
+		int off = i % 2 ? 0 : sign * (oh * 3600 + om * 60);
+		acd_time got = 0, want = 0;
+		bool ok = time_parse(text, &got);
+		bool ok_ref = parse_reference(y, mo, d, h, mi, sec, off, &want);
+		if (ok != ok_ref || (ok && got != want))
+			fail_msg("%s: %d %lld, the C library says %d %lld", text, ok,
+			         (long long)got, ok_ref, (long long)want);
+		ok ? accepted++ : refused++;
+	}
+	assert_true(accepted > 100000 && refused > 100000); /* both sides were tried */
+	acd_time t;
+	assert_false(time_parse("2023-02-29T00:00:00Z", &t));
+	assert_false(time_parse("2023-02-31T23:59:60Z", &t)); /* a leap second on no day */
+	assert_true(time_parse("2024-02-29T00:00:00Z", &t));
+	assert_true(time_parse("2016-12-31T23:59:60Z", &t));
+	acd_time next_year;
+	assert_true(time_parse("2017-01-01T00:00:00Z", &next_year));
+	assert_int_equal(t, next_year);
+}
+
 static void test_times_beyond_four_digit_years_are_still_written(void **state)
 {
 	(void)state;
@@ -121,6 +189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_times_match_the_c_library),
+	        cmocka_unit_test(test_time_parse_matches_the_c_library),
 	        cmocka_unit_test(test_times_beyond_four_digit_years_are_still_written),
 	        cmocka_unit_test(test_ipv4_matches_inet_ntop),
 	};

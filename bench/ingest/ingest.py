@@ -34,6 +34,7 @@ GOAL = 200000
 PACKETS = int(os.environ.get("BENCH_PACKETS", "1000000"))
 BATCH = os.environ.get("BENCH_BATCH_RECORDS", "20000")
 RUNS = int(os.environ.get("BENCH_RUNS", "1"))
+PATHS = os.environ.get("BENCH_PATHS", "pcap,spool").split(",")
 ALL = [{"id": "ALL4", "type": "ip", "value": "0.0.0.0/0"},
        {"id": "ALL6", "type": "ip", "value": "::/0"}]
 
@@ -114,7 +115,7 @@ def main():
     print(f"bench/ingest: {PACKETS} packets, batches of {BATCH} records, best of {RUNS}")
     print(f"{'store':<12}{'path':<14}{'records':>10}{'seconds':>10}{'records/s':>12}{'goal':>8}")
     for backend in acdserver.BACKENDS:
-        for path in ("pcap", "spool"):
+        for path in PATHS:
             best = None
             for _ in range(RUNS):
                 n, secs = one(wd, backend, pcap, key, pub, path)

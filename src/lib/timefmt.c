@@ -21,6 +21,24 @@ static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* The day count from 1970-01-01 of a proleptic Gregorian date (the inverse of the above). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;                                   /* [0, 399] */
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
+	return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
 static void digits_out(char *p, unsigned v, int n)
 {
 	while (n-- > 0) {
@@ -134,20 +152,13 @@ bool time_parse(const char *s, acd_time *out)
 	}
 	if (!parse_offset(&p, &off) || *p != '\0')
 		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	/* Dates that do not exist (31 February) are refused; a leap second (:60) counts as the
+	 * first second of the next minute, as timegm has it. By hand rather than timegm: acdd
+	 * parses two times for every record it ingests, and timegm's time-zone machinery was a
+	 * tenth of the parsing. */
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
 		return false;
-	struct tm tm = {.tm_year = y - 1900,
-	                .tm_mon = mo - 1,
-	                .tm_mday = d,
-	                .tm_hour = h,
-	                .tm_min = mi,
-	                .tm_sec = sec};
-	time_t t = timegm(&tm);
-	/* timegm normalises 31 February into March: refuse dates that do not exist. */
-	struct tm back;
-	gmtime_r(&t, &back);
-	if (back.tm_mday != d && sec != 60)
-		return false;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	*out = ((acd_time)t - off) * ACD_USEC + usec;
 	return true;
 }
