@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_pool.h"
 #include "keyfile.h"
 #include "log.h"
 #include "server.h"
@@ -186,7 +187,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct reply *rp)
 	return ret;
 }
 
-/* Appends an upload chunk, or only notes that the body passed the limit. */
+/* Appends an upload chunk, or only notes that the body passed the limit. A body without a
+ * declared length grows by doubling until it is large, then moves to a pooled buffer. */
 static void collect(struct pending *p, const char *data, size_t n)
 {
 	if (p->too_big || p->len + n > p->limit) {
@@ -197,7 +199,16 @@ static void collect(struct pending *p, const char *data, size_t n)
 		size_t cap = p->cap ? p->cap : 4096;
 		while (cap < p->len + n + 1)
 			cap *= 2;
-		char *b = realloc(p->body, cap);
+		char *b;
+		if (cap >= BODY_POOL_MIN) {
+			b = body_pool_take(p->len + n, &cap);
+			if (b && p->len)
+				memcpy(b, p->body, p->len);
+			if (b)
+				body_pool_give(p->body, p->cap);
+		} else {
+			b = realloc(p->body, cap);
+		}
 		if (!b) {
 			p->too_big = true;
 			return;
@@ -236,12 +247,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			metrics_observe(&srv->metrics, -1, 413, 0);
 			return send_reply(conn, &rp);
 		}
-		/* The whole body in one allocation: a sensor's 10 MB batch grown by doubling
-		 * would be copied and faulted in several times over. */
-		if (declared > 0 && (p->body = malloc((size_t)declared + 1))) {
-			p->cap = (size_t)declared + 1;
+		/* The whole body in one buffer: a sensor's 10 MB batch grown by doubling would be
+		 * copied several times over, and a pooled one has its pages already. */
+		if (declared > 0 && (p->body = body_pool_take((size_t)declared, &p->cap)))
 			p->body[0] = '\0';
-		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -275,7 +284,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)cls, (void)conn, (void)toe;
 	struct pending *p = *req_cls;
 	if (p) {
-		free(p->body);
+		body_pool_give(p->body, p->cap);
 		free(p);
 		*req_cls = NULL;
 	}
