@@ -821,6 +821,25 @@ static void test_sqlite_file_private(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* A new store has 64 KiB pages (decision 0023) and is in WAL mode. */
+static void test_sqlite_new_store_pages(void **state)
+{
+	struct store *s = store(state);
+	if (s->kind != DB_SQLITE)
+		skip();
+	struct db_conn *c = db_acquire(s->db);
+	assert_int_equal(count(c, "PRAGMA page_size"), 65536);
+	db_release(s->db, c);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(s->url + strlen("sqlite:"), &db), SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 /* A PostgreSQL connection the server dropped (restart, administrator) fails the statement
  * that finds out, and works again for the next one instead of poisoning the pool. */
 static void test_pg_reconnect(void **state)
@@ -901,6 +920,7 @@ int main(void)
 	        BOTH(test_read_transaction),
 	        BOTH(test_pool_concurrent_writers),
 	        cmocka_unit_test_setup_teardown(test_sqlite_file_private, setup_sqlite, teardown),
+	        cmocka_unit_test_setup_teardown(test_sqlite_new_store_pages, setup_sqlite, teardown),
 	        cmocka_unit_test_setup_teardown(test_pg_reconnect, setup_pg, teardown),
 	        cmocka_unit_test(test_bad_urls),
 	};
