@@ -920,7 +920,8 @@ int main(void)
 	        BOTH(test_read_transaction),
 	        BOTH(test_pool_concurrent_writers),
 	        cmocka_unit_test_setup_teardown(test_sqlite_file_private, setup_sqlite, teardown),
-	        cmocka_unit_test_setup_teardown(test_sqlite_new_store_pages, setup_sqlite, teardown),
+	        cmocka_unit_test_setup_teardown(test_sqlite_new_store_pages, setup_sqlite,
+	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_pg_reconnect, setup_pg, teardown),
 	        cmocka_unit_test(test_bad_urls),
 	};
