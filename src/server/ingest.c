@@ -155,16 +155,25 @@ static json_t *line_object(const struct batch *b, size_t at, const char *field, 
 
 /* Reads record line `at` into b->line (record_line.h), or fills a 400 naming `field` (503
  * out of memory) the way batch_frame_object would for a line that is not a JSON object. */
-static bool read_record_line(struct batch *b, size_t at, const char *field, struct reply *rp)
+/* records[I], the field a refusal names; formatted only for a refusal, since formatting it
+ * for every record was a cost of its own. */
+static const char *record_field(char *buf, size_t len, size_t i)
+{
+	snprintf(buf, len, "records[%zu]", i);
+	return buf;
+}
+
+static bool read_record_line(struct batch *b, size_t at, char *field, size_t flen, struct reply *rp)
 {
 	const char *text = b->frame.lines[at - 1];
 	char why[200];
+	if (text[0] && record_line_parse(text, strlen(text), &b->line, why, sizeof why))
+		return true;
+	record_field(field, flen, at - 2);
 	if (!text[0])
 		return reply_error(rp, 400, "invalid", field, "%s (line %zu): an empty line", field,
 		                   at),
 		       false;
-	if (record_line_parse(text, strlen(text), &b->line, why, sizeof why))
-		return true;
 	if (b->line.refusal == RL_NOT_JSON)
 		reply_error(rp, 400, "malformed_json", field, "%s (line %zu): malformed JSON %s",
 		            field, at, why);
@@ -182,28 +191,29 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 {
 	char why[300], field[40];
 	size_t at = 2 + i;
-	snprintf(field, sizeof field, "records[%zu]", i);
-	if (!read_record_line(b, at, field, rp))
+	if (!read_record_line(b, at, field, sizeof field, rp))
 		return false;
 	const struct record_line *l = &b->line;
 	const char *type = record_line_str(l, RK_TYPE);
 	bool ok = false;
 	if (type && strcmp(type, "stats") == 0)
-		reply_error(rp, 400, "invalid", field,
+		reply_error(rp, 400, "invalid", record_field(field, sizeof field, i),
 		            "%s (line %zu): a stats line where a record is expected (the header "
 		            "announces %zu records)",
 		            field, at, b->frame.n_records);
 	else if (!record_line_well_formed(l, why, sizeof why))
-		reply_error(rp, 400, "invalid", field, "%s: %s", field, why);
+		reply_error(rp, 400, "invalid", record_field(field, sizeof field, i), "%s: %s",
+		            field, why);
 	else if (strcmp(l->v[RK_SENSOR].str, b->sensor) != 0)
-		reply_error(rp, 403, "forbidden", field, "%s: from sensor %s, not %s", field,
-		            l->v[RK_SENSOR].str, b->sensor);
+		reply_error(rp, 403, "forbidden", record_field(field, sizeof field, i),
+		            "%s: from sensor %s, not %s", field, l->v[RK_SENSOR].str, b->sensor);
 	else {
 		const struct batch_approval *ba =
 		        batch_approval(rq, b, l->v[RK_APPROVAL].str, why, sizeof why);
 		if (!ba || !record_line_within(l, &ba->a, ba->revoked_at, rq->srv->prefixes, why,
 		                               sizeof why))
-			reply_error(rp, 403, "forbidden", field, "%s: %s", field, why);
+			reply_error(rp, 403, "forbidden", record_field(field, sizeof field, i),
+			            "%s: %s", field, why);
 		else
 			ok = true;
 	}
@@ -223,7 +233,8 @@ static bool check_record(struct request *rq, struct reply *rp, struct batch *b, 
 	        (json_int_t)((uint64_t)l->v[RK_PACKETS].num + (uint64_t)l->v[RK_RPACKETS].num);
 	out->bytes = (json_int_t)((uint64_t)l->v[RK_BYTES].num + (uint64_t)l->v[RK_RBYTES].num);
 	if (!out->id || !out->approval || !out->direction || !out->src || !out->dst) {
-		reply_error(rp, 500, "internal", field, "%s: out of room", field);
+		reply_error(rp, 500, "internal", record_field(field, sizeof field, i),
+		            "%s: out of room", field);
 		return false;
 	}
 	return true;
