@@ -3,46 +3,15 @@
 
 #include <stddef.h>
 #include <string.h>
-#include <sys/mman.h>
+
+#include "hugemem.h"
 
 #define IDX(t, f) ((uint32_t)((f) - (t)->pool))
-#define HUGE_PAGE ((size_t)2 << 20)
 
 /* The hot half of an entry is exactly cache lines 0 and 1. */
 _Static_assert(offsetof(struct flow, packets) == 64, "flow: counters start cache line 1");
 _Static_assert(offsetof(struct flow, act_prev) == 128, "flow: cold part starts at line 2");
 _Static_assert(sizeof(struct flow) == 256, "flow: one entry is four cache lines");
-
-/* Zeroed anonymous memory, aligned to and advised for transparent huge pages when it is big
- * enough for them; pages cost memory only once touched. *mapped gets the size to unmap. */
-static void *map_zeroed(size_t size, size_t *mapped)
-{
-	size_t align = size >= HUGE_PAGE ? HUGE_PAGE : 0;
-	size_t len = size + align;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	if (!align) {
-		*mapped = len;
-		return p;
-	}
-	/* Trim to a huge-page aligned start; the kernel backs such a range with 2 MiB pages. */
-	char *start = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
-	if (start > p)
-		munmap(p, (size_t)(start - p));
-	size_t tail = (size_t)(p + len - (start + size));
-	if (tail)
-		munmap(start + size, tail);
-	madvise(start, size, MADV_HUGEPAGE); /* a hint: without THP it is plain pages */
-	*mapped = size;
-	return start;
-}
-
-static void unmap(void *p, size_t len)
-{
-	if (p)
-		munmap(p, len);
-}
 
 bool flow_table_init(struct flow_table *t, uint32_t capacity)
 {
@@ -53,9 +22,9 @@ bool flow_table_init(struct flow_table *t, uint32_t capacity)
 	uint32_t nr = 1024;
 	while (nr < 2 * (uint64_t)capacity && nr < (1u << 31))
 		nr <<= 1;
-	t->pool = map_zeroed((size_t)capacity * sizeof *t->pool, &t->pool_bytes);
-	t->buckets = map_zeroed((size_t)nb * sizeof *t->buckets, &t->bucket_bytes);
-	t->ring = map_zeroed((size_t)nr * sizeof *t->ring, &t->ring_bytes);
+	t->pool = huge_map((size_t)capacity * sizeof *t->pool, &t->pool_bytes);
+	t->buckets = huge_map((size_t)nb * sizeof *t->buckets, &t->bucket_bytes);
+	t->ring = huge_map((size_t)nr * sizeof *t->ring, &t->ring_bytes);
 	if (!t->pool || !t->buckets || !t->ring) {
 		flow_table_destroy(t);
 		return false;
@@ -71,9 +40,9 @@ bool flow_table_init(struct flow_table *t, uint32_t capacity)
 
 void flow_table_destroy(struct flow_table *t)
 {
-	unmap(t->pool, t->pool_bytes);
-	unmap(t->buckets, t->bucket_bytes);
-	unmap(t->ring, t->ring_bytes);
+	huge_unmap(t->pool, t->pool_bytes);
+	huge_unmap(t->buckets, t->bucket_bytes);
+	huge_unmap(t->ring, t->ring_bytes);
 	t->pool = NULL;
 	t->buckets = NULL;
 	t->ring = NULL;

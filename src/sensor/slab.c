@@ -3,9 +3,10 @@
 
 #include <sodium.h>
 #include <stdint.h>
-#include <sys/mman.h>
 
-#define SLAB_CHUNK ((size_t)2 << 20)
+#include "hugemem.h"
+
+#define SLAB_CHUNK HUGEMEM_PAGE
 
 /* A chunk starts with its list link; blocks follow from the first 64-byte boundary. */
 struct slab_chunk {
@@ -22,20 +23,11 @@ void slab_init(struct slab *s, size_t size)
 	s->chunks = NULL;
 }
 
-/* Maps a 2 MiB chunk on a 2 MiB boundary (the kernel backs it with one huge page then). */
+/* A 2 MiB chunk on a 2 MiB boundary (the kernel backs it with one huge page then). */
 static struct slab_chunk *map_chunk(void)
 {
-	char *p = mmap(NULL, 2 * SLAB_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	               -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	char *start = (char *)(((uintptr_t)p + SLAB_CHUNK - 1) & ~(uintptr_t)(SLAB_CHUNK - 1));
-	if (start > p)
-		munmap(p, (size_t)(start - p));
-	if (p + 2 * SLAB_CHUNK > start + SLAB_CHUNK)
-		munmap(start + SLAB_CHUNK, (size_t)(p + 2 * SLAB_CHUNK - (start + SLAB_CHUNK)));
-	madvise(start, SLAB_CHUNK, MADV_HUGEPAGE); /* a hint: without THP it is plain pages */
-	return (struct slab_chunk *)start;
+	size_t mapped;
+	return huge_map(SLAB_CHUNK, &mapped);
 }
 
 void *slab_alloc(struct slab *s)
@@ -74,7 +66,7 @@ void slab_destroy(struct slab *s)
 	while (s->chunks) {
 		struct slab_chunk *c = s->chunks;
 		s->chunks = c->next;
-		munmap(c, SLAB_CHUNK);
+		huge_unmap(c, SLAB_CHUNK);
 	}
 	s->free = NULL;
 	s->bump = s->end = NULL;

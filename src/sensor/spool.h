@@ -42,8 +42,10 @@ enum acd_status spool_give(struct spool *s, uid_t uid, gid_t gid, struct acd_err
 
 /* Writes NAME.batch atomically and durably; 0 or an errno. */
 int spool_write(struct spool *s, const char *name, const char *data, size_t len);
-/* Reads NAME.batch into a fresh malloc'd buffer; 0 or an errno. */
-int spool_read(struct spool *s, const char *name, char **data, size_t *len);
+/* Maps NAME.batch read-only into *data (*len bytes, not NUL-terminated); 0 or an errno.
+ * Give it back with spool_release. */
+int spool_read(struct spool *s, const char *name, const char **data, size_t *len);
+void spool_release(const char *data, size_t len);
 /* Removes NAME.batch (acknowledged: a resend after a crash would be a duplicate anyway). */
 void spool_remove(struct spool *s, const char *name);
 /* Moves NAME.batch to refused/ and writes refused/NAME.batch.reason; 0 or an errno. */

@@ -317,7 +317,7 @@ static void refuse(struct sender *s, const char *name, long status)
 static enum outcome send_one(struct sender *s, const char *name)
 {
 	struct uploader *u = s->u;
-	char *body;
+	const char *body;
 	size_t len;
 	int rc = spool_read(u->sp, name, &body, &len);
 	if (rc == ENOENT)
@@ -343,8 +343,8 @@ static enum outcome send_one(struct sender *s, const char *name)
 	long status = 0;
 	libcurl.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
 	libcurl.slist_free_all(h);
-	sodium_memzero(body, len);
-	free(body);
+	/* A mapping of the spool file: no copy of the records stays behind in the heap. */
+	spool_release(body, len);
 	if (cr == CURLE_OK && status >= 200 && status < 300) {
 		spool_remove(u->sp, name);
 		if (atomic_exchange(&u->failing, false))

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "hugemem.h"
 #include "http.h"
 
 #define LARGE_CAP ((size_t)INGEST_BODY_LIMIT + 1)
@@ -25,8 +26,10 @@ char *body_pool_take(size_t len, size_t *cap)
 	if (nkept > 0)
 		b = kept[--nkept];
 	pthread_mutex_unlock(&lock);
-	if (!b)
-		b = malloc(LARGE_CAP);
+	if (!b) {
+		size_t mapped;
+		b = huge_map(LARGE_CAP, &mapped);
+	}
 	*cap = LARGE_CAP;
 	return b;
 }
@@ -40,6 +43,8 @@ void body_pool_give(char *buf, size_t cap)
 			buf = NULL;
 		}
 		pthread_mutex_unlock(&lock);
+		huge_unmap(buf, LARGE_CAP);
+		return;
 	}
 	free(buf);
 }
