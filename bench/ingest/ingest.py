@@ -74,7 +74,7 @@ def one(wd, backend, pcap, key, pub, path):
         return n, secs
     finally:
         srv.stop()
-        scrub(store, spool)
+        scrub(store, spool, srv.log)
 
 
 def empty_pcap(wd):
@@ -85,10 +85,10 @@ def empty_pcap(wd):
     return path
 
 
-def scrub(store, spool):
-    """Removes what a run leaves in build/bench/ingest (its store, keys and spool): a run
-    wrote some 150 MB there, and they piled up over runs."""
-    paths = [store.keys, spool]
+def scrub(store, spool, log):
+    """Removes what a run leaves in build/bench/ingest (its store, keys, spool and acdd's
+    log): a run wrote some 150 MB there, and they piled up over runs."""
+    paths = [store.keys, spool, log]
     if store.backend == "sqlite":
         db = store.url[len("sqlite:"):]
         paths += [db, db + "-wal", db + "-shm"]
