@@ -17,7 +17,6 @@ tests/acdserver.py for the stores and the server (PostgreSQL: a throw-away clust
 unless ACD_TEST_PG_URL_FILE is set)."""
 import os
 import shutil
-import struct
 import sys
 import time
 
@@ -28,7 +27,7 @@ import acdrecords  # noqa: E402
 import acdserver  # noqa: E402
 import acdtest  # noqa: E402
 from test_api_ingest import issue  # noqa: E402
-from test_sensor_server import register, write_doc  # noqa: E402
+from test_sensor_server import empty_pcap, register, write_doc  # noqa: E402
 
 GOAL = 200000
 PACKETS = int(os.environ.get("BENCH_PACKETS", "1000000"))
@@ -75,14 +74,6 @@ def one(wd, backend, pcap, key, pub, path):
     finally:
         srv.stop()
         scrub(store, spool, srv.log)
-
-
-def empty_pcap(wd):
-    """A pcap file with its header and no packet: the draining run reads nothing else."""
-    path = wd.p("empty.pcap")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    return path
 
 
 def scrub(store, spool, log):
