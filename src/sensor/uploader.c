@@ -94,28 +94,17 @@ static void wait_until(pthread_cond_t *cv, pthread_mutex_t *m, int64_t usec)
 	pthread_cond_timedwait(cv, m, &ts);
 }
 
-/* Appends `len` bytes of '\n'-terminated lines as they are (the batch is NDJSON); returns
- * how many lines they were, counted rather than trusted: the header must announce exactly
- * the lines that follow it. */
-static uint64_t add_lines(struct linebuf *b, const char *p, size_t len)
-{
-	uint64_t n = 0;
-	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + len - q))); q++)
-		n++;
-	linebuf_append(b, p, len);
-	return n;
-}
-
-/* The length of the first `max` lines of p (all of p if it has fewer). */
-static size_t lines_prefix(const char *p, size_t len, uint64_t max)
+/* The length of the first `max` '\n'-terminated lines of p (all of p if it has fewer) and,
+ * in *n, how many lines that is: counted rather than trusted, since a batch's header must
+ * announce exactly the lines that follow it. */
+static size_t lines_prefix(const char *p, size_t len, uint64_t max, uint64_t *n)
 {
 	const char *q = p, *end = p + len;
-	for (uint64_t i = 0; i < max; i++) {
+	for (*n = 0; *n < max && q < end; ++*n) {
 		q = memchr(q, '\n', (size_t)(end - q));
 		if (!q)
 			return len;
-		if (++q == end)
-			return len;
+		q++;
 	}
 	return (size_t)(q - p);
 }
@@ -175,10 +164,12 @@ static void hand_over(struct uploader *u, struct linebuf *b, const char *p, size
 		if (u->rec.len == 0 && u->st.len == 0)
 			u->opened_at = mono_usec();
 		/* Record lines beyond what the open batch takes go to the next one, so a batch
-		 * never holds more than --batch-records records. */
-		size_t take =
-		        b == &u->rec ? lines_prefix(p, len, u->cfg.batch_records - u->nrec) : len;
-		uint64_t n = add_lines(b, p, take);
+		 * never holds more than --batch-records records. The lines go in as they are (the
+		 * batch is NDJSON). */
+		uint64_t n;
+		size_t take = lines_prefix(
+		        p, len, b == &u->rec ? u->cfg.batch_records - u->nrec : UINT64_MAX, &n);
+		linebuf_append(b, p, take);
 		*(b == &u->rec ? &u->nrec : &u->nst) += n;
 		if (u->nrec >= u->cfg.batch_records ||
 		    u->rec.len + u->st.len >= UPLOADER_BATCH_BYTES)
