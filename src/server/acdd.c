@@ -92,7 +92,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 /* Every ingested batch allocates megabytes (its body, its parsed lines, its chunks) and frees
  * them again. By default glibc serves such sizes with fresh mmaps and returns them at free,
- * so every page of every batch was faulted in anew: an eighth of acdd's CPU in the ingest
+ * so every page of every batch was faulted in anew: a sixth of acdd's CPU in the ingest
  * bench. Served from the heap and kept there, the next batch reuses warm pages. The cost is
  * memory acdd keeps after a burst: up to the trim threshold of freed space at the heap's top. */
 static void keep_freed_memory(void)

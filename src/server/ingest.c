@@ -153,8 +153,6 @@ static json_t *line_object(const struct batch *b, size_t at, const char *field, 
 	return v;
 }
 
-/* Reads record line `at` into b->line (record_line.h), or fills a 400 naming `field` (503
- * out of memory) the way batch_frame_object would for a line that is not a JSON object. */
 /* records[I], the field a refusal names; formatted only for a refusal, since formatting it
  * for every record was a cost of its own. */
 static const char *record_field(char *buf, size_t len, size_t i)
@@ -163,6 +161,8 @@ static const char *record_field(char *buf, size_t len, size_t i)
 	return buf;
 }
 
+/* Reads record line `at` into b->line (record_line.h), or fills a 400 naming the field (503
+ * out of memory) the way batch_frame_object would for a line that is not a JSON object. */
 static bool read_record_line(struct batch *b, size_t at, char *field, size_t flen, struct reply *rp)
 {
 	const char *text = b->frame.lines[at - 1];

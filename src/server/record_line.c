@@ -206,8 +206,6 @@ static int32_t unicode_escape(struct parser *ps)
 	return cp;
 }
 
-/* The string at p (pointing at its opening quote), decoded into l->text and NUL-terminated.
- * Advances p past the closing quote. */
 /* True when none of the 8 bytes in v is a control character, non-ASCII, '"' or '\\' (the
  * zero-byte tests of "Bit Twiddling Hacks": no false "true"; a false "false" only sends those
  * bytes down the byte-at-a-time path). */
@@ -220,6 +218,8 @@ static bool plain8(uint64_t v)
 	return special == 0;
 }
 
+/* The string at p (pointing at its opening quote), decoded into l->text and NUL-terminated.
+ * Advances p past the closing quote. */
 static bool string(struct parser *ps, const char **s, size_t *n)
 {
 	char *o = ps->out, *begin = o;
