@@ -7,11 +7,15 @@ configured period and the old stats line, keeps the newer ones, records a purges
 audit entry with counts only. The raw database files — SQLite's main file, WAL and shm; every
 file of the PostgreSQL data directory, WAL included — hold the old unique value before the
 purge (so the search can fail) and no longer after it, while the kept value is still there.
-The audit log stays intact and is never purged."""
+The audit log stays intact and is never purged. On PostgreSQL the purge runs while another
+session holds a snapshot from before it, and must wait for that snapshot before VACUUM FULL
+(which would otherwise copy the purged rows into the new files)."""
 import datetime
 import json
 import os
+import subprocess
 import sys
+import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -52,6 +56,32 @@ def found_in_files(store, value):
     return hits
 
 
+def purge_past_an_old_snapshot(store, config, now, tag):
+    """PostgreSQL: another session holds a snapshot taken before the purge (as an open
+    REPEATABLE READ transaction, or autovacuum's ANALYZE, would). VACUUM FULL would copy the
+    purged rows into the new files while that snapshot may still see them, so the purge must
+    wait for it: still running a second later, done once the session commits. Returns the
+    purge's completed process."""
+    holder = subprocess.Popen(["psql", store.url, "-At", "-v", "ON_ERROR_STOP=1"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    # SELECT 1 takes the transaction's snapshot without locking any table of the store: a
+    # lock would make VACUUM FULL wait anyway, hiding what this is about.
+    holder.stdin.write("BEGIN ISOLATION LEVEL REPEATABLE READ;\nSELECT 1;\n")
+    holder.stdin.flush()
+    holder.stdout.readline()  # BEGIN
+    holder.stdout.readline()  # 1: the snapshot is taken
+    purge = subprocess.Popen([acdtest.ACD, "--db", store.url, "--keys", store.keys, "purge",
+                              "--config", config, "--now", iso(now)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    check(purge.poll() is None, f"{tag}: the purge waits for the older snapshot")
+    holder.stdin.write("COMMIT;\n")
+    holder.stdin.close()
+    holder.wait(timeout=30)
+    stdout, stderr = purge.communicate(timeout=120)
+    return subprocess.CompletedProcess(purge.args, purge.returncode, stdout, stderr)
+
+
 def run(wd, backend):
     store = acdserver.Store(wd, backend, "retention")
     # acdd's own purge is off: this test is about `acd purge` on its controlled clock.
@@ -88,7 +118,10 @@ def run(wd, backend):
     config = wd.p(f"retention-{tag}.json")
     with open(config, "w") as f:
         json.dump({"retention": {"records_days": 365, "stats_days": 1000}}, f)
-    r = store.acd("purge", "--config", config, "--now", iso(now))
+    if backend == "postgresql":
+        r = purge_past_an_old_snapshot(store, config, now, tag)
+    else:
+        r = store.acd("purge", "--config", config, "--now", iso(now))
     check(r.returncode == 0, f"{tag}: purge ran: {r.stderr}")
     out = json.loads(r.stdout) if r.returncode == 0 else {}
     check(out.get("records") == len(old) and out.get("stats") == 1,

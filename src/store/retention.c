@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "record_chunks.h"
 #include "txn.h"
@@ -108,8 +109,72 @@ static void scrub_sqlite(struct db_conn *c, struct purge_result *out)
  * switch and a checkpoint make them removable, and the cluster must run with
  * wal_recycle = off so they are unlinked rather than renamed for reuse (decision 0015).
  * CHECKPOINT and pg_switch_wal need privileges the store's role may lack: then say so. */
+#define SCRUB_WAIT_MS 30000 /* for transactions older than the purge to end */
+
+static const char *first_value(struct db_rows *r)
+{
+	return db_rows_count(r) == 1 ? db_rows_get(r, 0, 0) : NULL;
+}
+
+/* VACUUM FULL copies a deleted row into the new files as long as some transaction in this
+ * database may still see it (an open snapshot taken before the purge committed; autovacuum's
+ * ANALYZE takes one too): the purged values would survive the rewrite. So wait until no
+ * other backend here holds a snapshot older than an xid taken after the purge. False (with
+ * out->scrub saying why) when one still does after SCRUB_WAIT_MS. */
+static bool older_snapshots_gone(struct db_conn *c, struct purge_result *out)
+{
+	struct acd_error e = {0};
+	struct db_rows *r = NULL;
+	if (db_query(c, "SELECT txid_current()", NULL, 0, &r, &e) != ACD_OK || !first_value(r)) {
+		snprintf(out->scrub, sizeof out->scrub, "txid_current failed: %s", e.msg);
+		db_rows_free(r);
+		return false;
+	}
+	char after[32];
+	snprintf(after, sizeof after, "%s", first_value(r));
+	db_rows_free(r);
+	const char *p[1] = {after};
+	for (int waited = 0;; waited += 50) {
+		/* age(xmin) counts back from the next xid, as the snapshot's xmax does: a backend
+		 * whose xmin is older than `after` has the larger age. */
+		r = NULL;
+		if (db_query(c,
+		             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+		             "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND "
+		             "age(backend_xmin) > "
+		             "pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
+		             "- CAST($1 AS BIGINT) LIMIT 1",
+		             p, 1, &r, &e) != ACD_OK) {
+			snprintf(out->scrub, sizeof out->scrub, "pg_stat_activity failed: %s",
+			         e.msg);
+			return false;
+		}
+		const char *pid = db_rows_count(r) > 0 ? db_rows_get(r, 0, 0) : NULL;
+		if (!pid) {
+			db_rows_free(r);
+			return true;
+		}
+		if (waited >= SCRUB_WAIT_MS) {
+			snprintf(out->scrub, sizeof out->scrub,
+			         "VACUUM FULL not run: a transaction older than the purge (backend "
+			         "%s) "
+			         "can still see the purged rows; they stay in the files until the "
+			         "next "
+			         "purge",
+			         pid);
+			db_rows_free(r);
+			return false;
+		}
+		db_rows_free(r);
+		struct timespec ms50 = {0, 50 * 1000 * 1000};
+		nanosleep(&ms50, NULL);
+	}
+}
+
 static void scrub_pg(struct db_conn *c, struct purge_result *out)
 {
+	if (!older_snapshots_gone(c, out))
+		return;
 	static const char *const steps[] = {"VACUUM FULL record_chunks",
 	                                    "VACUUM FULL record_ids",
 	                                    "VACUUM FULL sensor_stats",
