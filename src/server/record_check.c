@@ -62,27 +62,59 @@ static bool ip_selected(const struct approval *a, const struct selector *s,
 	return ip_net_contains(&s->net, src_domestic ? dst : src);
 }
 
-/* True when one of the names the record carries is the domain or under it. */
-static bool names_match(json_t *rec, const char *domain)
+/* True when the name n (nl bytes; NULL when the record has none) is the domain or under
+ * it, compared in lower case and without a trailing dot. */
+static bool name_matches(const char *n, size_t nl, const char *domain)
+{
+	char lower[DOMAIN_MAX];
+	if (!n || nl >= sizeof lower)
+		return false;
+	for (size_t k = 0; k <= nl; k++)
+		lower[k] = (char)(n[k] >= 'A' && n[k] <= 'Z' ? n[k] + 32 : n[k]);
+	if (nl > 0 && lower[nl - 1] == '.')
+		lower[nl - 1] = '\0';
+	return domain_matches(lower, domain);
+}
+
+/* How one form of a record (a jansson tree, or a line record_line_parse read) answers a
+ * domain selector and a content selector; selector_holds does the rest for both. */
+struct record_form {
+	bool (*names_match)(const void *rec, const char *domain);
+	bool (*signature_listed)(const void *rec, const struct selector *s);
+};
+
+/* The i-th selector the record names, `id`: one of the approval's, and matching the record
+ * (ip: by the kind's rule; domain: a name the record carries; content: the record lists its
+ * signature). */
+static bool selector_holds(const struct approval *a, const char *id, size_t i,
+                           const struct ip_addr *src, const struct ip_addr *dst, bool src_domestic,
+                           const void *rec, const struct record_form *form, char *why, size_t len)
+{
+	const struct selector *s = find_selector(a, id ? id : "");
+	if (!s) {
+		snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
+		return false;
+	}
+	bool match = s->type == SEL_IP       ? ip_selected(a, s, src, dst, src_domestic)
+	             : s->type == SEL_DOMAIN ? form->names_match(rec, s->domain)
+	                                     : form->signature_listed(rec, s);
+	if (!match)
+		snprintf(why, len, "selectors[%zu]: %s does not match this record", i, s->id);
+	return match;
+}
+
+static bool json_names_match(const void *rec, const char *domain)
 {
 	static const char *const keys[] = {"dns_qname", "tls_sni", "http_host"};
 	for (int i = 0; i < 3; i++) {
 		const char *n = json_string_value(json_object_get(rec, keys[i]));
-		char lower[DOMAIN_MAX];
-		if (!n || strlen(n) >= sizeof lower)
-			continue;
-		for (size_t k = 0; k <= strlen(n); k++)
-			lower[k] = (char)(n[k] >= 'A' && n[k] <= 'Z' ? n[k] + 32 : n[k]);
-		size_t l = strlen(lower);
-		if (l > 0 && lower[l - 1] == '.')
-			lower[l - 1] = '\0';
-		if (domain_matches(lower, domain))
+		if (name_matches(n, n ? strlen(n) : 0, domain))
 			return true;
 	}
 	return false;
 }
 
-static bool signature_listed(json_t *rec, const struct selector *s)
+static bool json_signature_listed(const void *rec, const struct selector *s)
 {
 	size_t i;
 	json_t *sig;
@@ -94,6 +126,8 @@ static bool signature_listed(json_t *rec, const struct selector *s)
 	}
 	return false;
 }
+
+static const struct record_form json_form = {json_names_match, json_signature_listed};
 
 /* The direction the addresses give, and whether the kind allows it. */
 static bool direction_fits(const char *claimed, const struct approval *a,
@@ -158,24 +192,9 @@ bool record_within(json_t *rec, const struct approval *a, acd_time revoked_at,
 	json_t *sid;
 	json_array_foreach(sels, i, sid)
 	{
-		const struct selector *s =
-		        find_selector(a, json_string_value(sid) ? json_string_value(sid) : "");
-		bool match = false;
-		if (!s) {
-			snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
+		if (!selector_holds(a, json_string_value(sid), i, &src, &dst, src_domestic, rec,
+		                    &json_form, why, len))
 			return false;
-		}
-		if (s->type == SEL_IP)
-			match = ip_selected(a, s, &src, &dst, src_domestic);
-		else if (s->type == SEL_DOMAIN)
-			match = names_match(rec, s->domain);
-		else
-			match = signature_listed(rec, s);
-		if (!match) {
-			snprintf(why, len, "selectors[%zu]: %s does not match this record", i,
-			         s->id);
-			return false;
-		}
 	}
 	return true;
 }
@@ -218,33 +237,28 @@ bool record_line_well_formed(const struct record_line *l, char *why, size_t len)
 	return true;
 }
 
-/* True when one of the names the line carries is the domain or under it. */
-static bool line_names_match(const struct record_line *l, const char *domain)
+static bool line_names_match(const void *rec, const char *domain)
 {
 	static const enum record_key keys[] = {RK_DNS_QNAME, RK_TLS_SNI, RK_HTTP_HOST};
+	const struct record_line *l = rec;
 	for (int i = 0; i < 3; i++) {
 		const char *n = record_line_str(l, keys[i]);
-		char lower[DOMAIN_MAX];
-		size_t nl = n ? l->v[keys[i]].len : 0;
-		if (!n || nl >= sizeof lower)
-			continue;
-		for (size_t k = 0; k <= nl; k++)
-			lower[k] = (char)(n[k] >= 'A' && n[k] <= 'Z' ? n[k] + 32 : n[k]);
-		if (nl > 0 && lower[nl - 1] == '.')
-			lower[nl - 1] = '\0';
-		if (domain_matches(lower, domain))
+		if (name_matches(n, n ? l->v[keys[i]].len : 0, domain))
 			return true;
 	}
 	return false;
 }
 
-static bool line_signature_listed(const struct record_line *l, const struct selector *s)
+static bool line_signature_listed(const void *rec, const struct selector *s)
 {
+	const struct record_line *l = rec;
 	for (size_t i = 0; i < l->n_signatures; i++)
 		if (l->signature_ids[i] && strcmp(l->signature_ids[i], s->id) == 0)
 			return true;
 	return false;
 }
+
+static const struct record_form line_form = {line_names_match, line_signature_listed};
 
 bool record_line_within(const struct record_line *l, const struct approval *a, acd_time revoked_at,
                         const struct prefix_table *pt, char *why, size_t len)
@@ -275,24 +289,9 @@ bool record_line_within(const struct record_line *l, const struct approval *a, a
 		snprintf(why, len, "selectors: a selected record names the selectors that matched");
 		return false;
 	}
-	for (size_t i = 0; i < l->n_selectors; i++) {
-		const struct selector *s = find_selector(a, l->selectors[i] ? l->selectors[i] : "");
-		bool match = false;
-		if (!s) {
-			snprintf(why, len, "selectors[%zu]: not a selector of %s", i, a->id);
+	for (size_t i = 0; i < l->n_selectors; i++)
+		if (!selector_holds(a, l->selectors[i], i, &src, &dst, src_domestic, l, &line_form,
+		                    why, len))
 			return false;
-		}
-		if (s->type == SEL_IP)
-			match = ip_selected(a, s, &src, &dst, src_domestic);
-		else if (s->type == SEL_DOMAIN)
-			match = line_names_match(l, s->domain);
-		else
-			match = line_signature_listed(l, s);
-		if (!match) {
-			snprintf(why, len, "selectors[%zu]: %s does not match this record", i,
-			         s->id);
-			return false;
-		}
-	}
 	return true;
 }
