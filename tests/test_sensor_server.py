@@ -10,6 +10,7 @@ registered with another key has its batches refused, moved to refused/ with the 
 loopback interface with root dropped to nobody, the spool stays writable and SIGTERM drains it
 (skipped when not root)."""
 import json
+import re
 import os
 import pwd
 import signal
@@ -106,6 +107,9 @@ def spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want):
         check(stat.S_IMODE(os.stat(p).st_mode) == 0o600, f"{backend}: {b} is 0600")
         with open(p, "rb") as f:
             raw = f.read()
+        sig, raw = raw.split(b"\n", 1)
+        check(re.fullmatch(rb"ed25519 [A-Za-z0-9+/]{43}= [A-Za-z0-9+/]{86}==", sig),
+              f"{backend}: a spooled batch starts with its signature line: {sig[:120]!r}")
         lines = [json.loads(x) for x in raw.split(b"\n")[:-1]]
         head, body = lines[0], lines[1:]
         check(raw.endswith(b"\n") and head["batch"].startswith("t-2:") and
@@ -143,6 +147,60 @@ def forged(wd, backend, srv, store, apr, ckey, pcap):
           f"{backend}: one line logged per refused batch: {r.stderr[-400:]}")
     check(acdrecords.stored_count(store, "sensor = 't-3'") == 0,
           f"{backend}: nothing of a refused batch is stored")
+
+
+def spool_away(wd, backend, name, key, sid, apr, ckey, pcap):
+    """Runs the sensor against a port where nothing listens: every batch stays spooled."""
+    spool = wd.p(f"spool-{name}-{backend}")
+    away = f"http://127.0.0.1:{acdserver.free_port()}"
+    r = acdtest.sensor_server(away, key, spool, [apr], [pcap], ckey=ckey,
+                              extra=["--sensor-id", sid, "--drain-timeout", "0"])
+    waiting, _ = acdtest.spooled(spool)
+    check(r.returncode == 4 and waiting, f"{backend}: {name}: spooled: {r.returncode} {waiting}")
+    return spool, waiting
+
+
+def tampered_at_rest(wd, backend, srv, store, key, apr, ckey, pcap):
+    """A batch is signed when it is spooled, so a record changed in the spool afterwards no
+    longer matches its signature: acdd refuses the batch (401) and nothing of it is stored."""
+    spool, waiting = spool_away(wd, backend, "tampered", key, "t-5", apr, ckey, pcap)
+    p = os.path.join(spool, waiting[0])
+    with open(p, "rb") as f:
+        raw = f.read()
+    changed = re.sub(rb'"packets":(\d)', lambda m: b'"packets":' + str(
+        (int(m.group(1)) + 1) % 10).encode(), raw, count=1)
+    check(changed != raw, f"{backend}: a record's packet count was changed in the spool")
+    with open(p, "wb") as f:
+        f.write(changed)
+    r = acdtest.sensor_server(srv.base, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
+                              extra=["--sensor-id", "t-5", "--drain-timeout", "20"])
+    _, refused = acdtest.spooled(spool)
+    check(r.returncode == 4 and refused == [waiting[0]],
+          f"{backend}: the changed batch is refused: {r.returncode} {refused} "
+          f"{r.stderr[-300:]}")
+    if refused:
+        with open(os.path.join(spool, "refused", refused[0] + ".reason")) as f:
+            why = f.read()
+        check(why.startswith("HTTP 401") and "signature" in why,
+              f"{backend}: refused for its signature: {why!r}")
+    check(acdrecords.stored_count(store, "sensor = 't-5'") == 0,
+          f"{backend}: nothing of the changed batch is stored")
+
+
+def key_rotated_while_spooled(wd, backend, srv, store, apr, ckey, pcap):
+    """Batches spooled under the sensor's old key, drained after the key was rotated (the
+    sensor re-registered with the new one): signed again with the new key and stored."""
+    old, new = wd.p(f"t6-old-{backend}"), wd.p(f"t6-new-{backend}")
+    acdtest.keygen(old)
+    register(srv, store, "t-6", acdtest.keygen(new))
+    spool, waiting = spool_away(wd, backend, "rotated", old, "t-6", apr, ckey, pcap)
+    r = acdtest.sensor_server(srv.base, new, spool, [apr], [empty_pcap(wd)], ckey=ckey,
+                              extra=["--sensor-id", "t-6", "--drain-timeout", "20"])
+    check(r.returncode == 0 and acdtest.spooled(spool) == ([], []),
+          f"{backend}: the old key's batches are signed again and taken: {r.returncode} "
+          f"{acdtest.spooled(spool)} {r.stderr[-300:]}")
+    check(acdrecords.stored_count(store, "sensor = 't-6'") > 0,
+          f"{backend}: the rotated sensor's records are stored")
 
 
 def old_format_spool(wd, backend, srv, store, key, apr, ckey):
@@ -219,7 +277,7 @@ def main():
             try:
                 analyst = store.user("analyst", "nco")
                 com = store.user("commission", "commission")
-                for sid in ("t-1", "t-2", "t-4"):
+                for sid in ("t-1", "t-2", "t-4", "t-5"):
                     register(srv, store, sid, pub)
                 _, keys = srv.get("/api/v1/keys")
                 ckey = wd.p(f"commission-{backend}.pub")
@@ -231,6 +289,8 @@ def main():
                                  pcap)
                 spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want)
                 forged(wd, backend, srv, store, apr, ckey, pcap)
+                tampered_at_rest(wd, backend, srv, store, key, apr, ckey, pcap)
+                key_rotated_while_spooled(wd, backend, srv, store, apr, ckey, pcap)
                 old_format_spool(wd, backend, srv, store, key, apr, ckey)
                 live_as_nobody(wd, backend, srv, store, key, apr, ckey)
                 revoked(wd, backend, srv, com, key, aid, apr, ckey, pcap)

@@ -9,8 +9,9 @@ select every flow with a foreign end (foreign-foreign and foreign-domestic, ip 0
                after acdd acknowledged the last batch: packet processing, spooling (fsync),
                delivery and storage together, the two programs sharing the machine's cores;
   spool→store  the same records, first spooled by a run whose server is unreachable (exit 4,
-               untimed), then delivered by a run that only drains the spool (`--read` of an
-               empty pcap): reading the spool, signing, posting, acdd's checks and storage.
+               untimed; batches are signed as they are spooled, decision 0025), then
+               delivered by a run that only drains the spool (`--read` of an empty pcap):
+               reading the spool, posting, acdd's checks and storage.
 Each acknowledged batch is committed (SQLite WAL with synchronous=FULL, PostgreSQL with fsync
 on). Printed: records stored, seconds, records/s and the ratio to the goal. Uses
 tests/acdserver.py for the stores and the server (PostgreSQL: a throw-away cluster of its own

@@ -115,15 +115,18 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* NAME.tmp → fsync → rename to `final` in dirfd → fsync the directory. */
-static int write_durably(int dirfd, const char *final, const char *data, size_t len)
+/* NAME.tmp (head, then data) → fsync → rename to `final` in dirfd → fsync the directory. */
+static int write_durably(int dirfd, const char *final, const char *head, const char *data,
+                         size_t len)
 {
 	char tmp[SPOOL_NAME_MAX + 16];
 	snprintf(tmp, sizeof tmp, "%s.tmp", final);
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return errno;
-	int rc = write_all(fd, data, len);
+	int rc = write_all(fd, head, strlen(head));
+	if (rc == 0)
+		rc = write_all(fd, data, len);
 	if (rc == 0 && fsync(fd) < 0)
 		rc = errno;
 	close(fd);
@@ -136,19 +139,57 @@ static int write_durably(int dirfd, const char *final, const char *data, size_t 
 	return rc;
 }
 
-int spool_write(struct spool *s, const char *name, const char *data, size_t len)
+int spool_write(struct spool *s, const char *name, const char *pub, const char *sig,
+                const char *data, size_t len)
 {
-	char file[SPOOL_NAME_MAX + 8];
+	char file[SPOOL_NAME_MAX + 8], head[16 + SPOOL_PUB_B64 + SPOOL_SIG_B64] = "";
 	snprintf(file, sizeof file, "%s.batch", name);
-	return write_durably(s->dirfd, file, data, len);
+	if (pub && sig)
+		snprintf(head, sizeof head, "ed25519 %s %s\n", pub, sig);
+	return write_durably(s->dirfd, file, head, data, len);
+}
+
+/* Copies the base64 word at *p (exactly want-1 characters, then `end`) into out and moves
+ * *p past it; false when it is anything else. */
+static bool b64_word(const char **p, const char *limit, char *out, size_t want, char end)
+{
+	const char *q = *p;
+	size_t n = 0;
+	while (q < limit && n < want - 1 &&
+	       ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+	        *q == '+' || *q == '/' || *q == '='))
+		out[n++] = *q++;
+	if (n != want - 1 || q >= limit || *q != end)
+		return false;
+	out[n] = '\0';
+	*p = q + 1;
+	return true;
+}
+
+/* The signature line, when the file starts with a well-formed one. */
+static void split_signature(struct spool_batch *b)
+{
+	const char *p = b->map, *limit = b->map + b->maplen;
+	static const char tag[] = "ed25519 ";
+	if (b->maplen < sizeof tag || memcmp(p, tag, sizeof tag - 1) != 0)
+		return;
+	p += sizeof tag - 1;
+	if (!b64_word(&p, limit, b->pub, sizeof b->pub, ' ') ||
+	    !b64_word(&p, limit, b->sig, sizeof b->sig, '\n')) {
+		b->pub[0] = b->sig[0] = '\0';
+		return;
+	}
+	b->body = p;
+	b->len = (size_t)(limit - p);
 }
 
 /* Mapped, not read into a buffer: the batch was just written, so its pages are in the page
  * cache, and a copy of megabytes into fresh memory faulted every page of it in. Nothing
  * truncates a batch file (it is written as NAME.tmp and renamed; acknowledged ones are
  * unlinked, which leaves a mapping intact), so the mapping cannot lose its pages. */
-int spool_read(struct spool *s, const char *name, const char **data, size_t *len)
+int spool_read(struct spool *s, const char *name, struct spool_batch *b)
 {
+	memset(b, 0, sizeof *b);
 	char file[SPOOL_NAME_MAX + 8];
 	snprintf(file, sizeof file, "%s.batch", name);
 	int fd = openat(s->dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -169,15 +210,17 @@ int spool_read(struct spool *s, const char *name, const char **data, size_t *len
 	close(fd);
 	if (rc)
 		return rc;
-	*data = m;
-	*len = (size_t)st.st_size;
+	b->map = b->body = m;
+	b->maplen = b->len = (size_t)st.st_size;
+	split_signature(b);
 	return 0;
 }
 
-void spool_release(const char *data, size_t len)
+void spool_release(struct spool_batch *b)
 {
-	if (data)
-		munmap((void *)data, len);
+	if (b->map)
+		munmap((void *)b->map, b->maplen);
+	b->map = NULL;
 }
 
 void spool_remove(struct spool *s, const char *name)
@@ -194,7 +237,7 @@ int spool_refuse(struct spool *s, const char *name, const char *reason)
 	snprintf(file, sizeof file, "%s.batch", name);
 	snprintf(why, sizeof why, "%s.batch.reason", name);
 	/* The reason first: a refused batch is never without it. */
-	int rc = write_durably(s->refusedfd, why, reason, strlen(reason));
+	int rc = write_durably(s->refusedfd, why, "", reason, strlen(reason));
 	if (rc == 0 && renameat(s->dirfd, file, s->refusedfd, file) < 0)
 		rc = errno;
 	if (rc == 0 && (fsync(s->refusedfd) < 0 || fsync(s->dirfd) < 0))

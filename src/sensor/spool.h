@@ -1,9 +1,12 @@
 /*
  * spool.h — the sensor's on-disk queue of batches for the server (--spool DIR).
  *
- * A batch is one file `NAME.batch` holding the exact body that is posted (an NDJSON header
- * line, then Contract 4 lines, nothing else: no packet, no payload byte). Names sort in the order
- * the batches were made, so a later run sends what an earlier one left, first and in order.
+ * A batch is one file `NAME.batch`: a signature line `ed25519 PUB SIG` (base64 of the public
+ * key that signed and of the Ed25519 signature over the body), then the exact body that is
+ * posted (an NDJSON header line, then Contract 4 lines, nothing else: no packet, no payload
+ * byte). The batch is signed once, when it is spooled, not at every attempt to send it; a
+ * file without the line (spooled by an older sensor) is signed when it is sent. Names sort in the
+ * order the batches were made, so a later run sends what an earlier one left, first and in order.
  * A batch the server refuses for good moves to `DIR/refused/` with `NAME.batch.reason` (the
  * HTTP status and the server's message) beside it, for the operator.
  *
@@ -40,12 +43,27 @@ void spool_close(struct spool *s);
  * root is dropped. */
 enum acd_status spool_give(struct spool *s, uid_t uid, gid_t gid, struct acd_error *e);
 
-/* Writes NAME.batch atomically and durably; 0 or an errno. */
-int spool_write(struct spool *s, const char *name, const char *data, size_t len);
-/* Maps NAME.batch read-only into *data (*len bytes, not NUL-terminated); 0 or an errno.
- * Give it back with spool_release. */
-int spool_read(struct spool *s, const char *name, const char **data, size_t *len);
-void spool_release(const char *data, size_t len);
+#define SPOOL_PUB_B64 45 /* base64 of 32 bytes and its NUL */
+#define SPOOL_SIG_B64 89 /* of 64 bytes */
+
+/* A batch read back from the spool. */
+struct spool_batch {
+	const char *body; /* the bytes to post, not NUL-terminated */
+	size_t len;
+	char pub[SPOOL_PUB_B64], sig[SPOOL_SIG_B64]; /* "" when the file has no signature line */
+	const char *map;
+	size_t maplen;
+};
+
+/* Writes NAME.batch atomically and durably, with the signature line when pub and sig are
+ * given; 0 or an errno. */
+int spool_write(struct spool *s, const char *name, const char *pub, const char *sig,
+                const char *data, size_t len);
+/* Maps NAME.batch read-only into *b; 0 or an errno. A first line that is not a well-formed
+ * signature line is left in the body (no signature): acdd then refuses the batch as not
+ * NDJSON, with its reason. Give it back with spool_release. */
+int spool_read(struct spool *s, const char *name, struct spool_batch *b);
+void spool_release(struct spool_batch *b);
 /* Removes NAME.batch (acknowledged: a resend after a crash would be a duplicate anyway). */
 void spool_remove(struct spool *s, const char *name);
 /* Moves NAME.batch to refused/ and writes refused/NAME.batch.reason; 0 or an errno. */

@@ -64,6 +64,7 @@ struct uploader {
 	char (*names)[SPOOL_NAME_MAX];
 	size_t first, n, cap;
 
+	char pub[SPOOL_PUB_B64]; /* base64 of this run's public key, as in signature lines */
 	uint64_t last_ms;
 	uint32_t run, counter;
 	bool input_done, spooled_all;
@@ -205,12 +206,16 @@ static void push_name_locked(struct uploader *u, const char *name)
 	pthread_cond_signal(&u->send_cv); /* one name: one idle sender is enough */
 }
 
-/* Writes one sealed batch, retrying a failing disk each second until the drain gives up. */
+/* Signs one sealed batch and writes it with its signature, retrying a failing disk each
+ * second until the drain gives up. Signed here, once: not again at every attempt to send it,
+ * and off the senders' path. */
 static void spool_one(struct uploader *u, struct sealed *s)
 {
 	int rc;
 	bool warned = false;
-	while ((rc = spool_write(u->sp, s->name, s->body, s->len)) != 0) {
+	char sig[SPOOL_SIG_B64];
+	sig_sign_b64((const uint8_t *)s->body, s->len, u->cfg.key, sig, sizeof sig);
+	while ((rc = spool_write(u->sp, s->name, u->pub, sig, s->body, s->len)) != 0) {
 		if (!warned)
 			log_warnx("%s: cannot spool batch %s: %s; retrying", u->sp->dir, s->name,
 			          strerror(rc));
@@ -308,17 +313,21 @@ static void refuse(struct sender *s, const char *name, long status)
 static enum outcome send_one(struct sender *s, const char *name)
 {
 	struct uploader *u = s->u;
-	const char *body;
-	size_t len;
-	int rc = spool_read(u->sp, name, &body, &len);
+	struct spool_batch b;
+	int rc = spool_read(u->sp, name, &b);
 	if (rc == ENOENT)
 		return SENT;
 	if (rc != 0) {
 		log_warnx("%s/%s.batch: %s", u->sp->dir, name, strerror(rc));
 		return TRANSIENT;
 	}
-	char sig[128], sigh[160], idh[256];
-	sig_sign_b64((const uint8_t *)body, len, u->cfg.key, sig, sizeof sig);
+	/* Signed when spooled; signed now when spooled by an older sensor or under a key this
+	 * sensor no longer has (the key was rotated while the batch waited). */
+	char sig[SPOOL_SIG_B64], sigh[160], idh[256];
+	if (b.sig[0] && strcmp(b.pub, u->pub) == 0)
+		memcpy(sig, b.sig, sizeof sig);
+	else
+		sig_sign_b64((const uint8_t *)b.body, b.len, u->cfg.key, sig, sizeof sig);
 	snprintf(sigh, sizeof sigh, "X-ACD-Signature: %s", sig);
 	snprintf(idh, sizeof idh, "X-ACD-Sensor: %s", u->cfg.sensor_id);
 	struct curl_slist *h = libcurl.slist_append(NULL, "Content-Type: application/x-ndjson");
@@ -326,8 +335,8 @@ static enum outcome send_one(struct sender *s, const char *name)
 	h = libcurl.slist_append(h, idh);
 	h = libcurl.slist_append(h, sigh);
 	libcurl.easy_setopt(s->curl, CURLOPT_HTTPHEADER, h);
-	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
-	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDS, b.body);
+	libcurl.easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b.len);
 	s->reply_len = 0;
 	s->reply[0] = '\0';
 	CURLcode cr = libcurl.easy_perform(s->curl);
@@ -335,7 +344,7 @@ static enum outcome send_one(struct sender *s, const char *name)
 	libcurl.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
 	libcurl.slist_free_all(h);
 	/* A mapping of the spool file: no copy of the records stays behind in the heap. */
-	spool_release(body, len);
+	spool_release(&b);
 	if (cr == CURLE_OK && status >= 200 && status < 300) {
 		spool_remove(u->sp, name);
 		if (atomic_exchange(&u->failing, false))
@@ -477,6 +486,7 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 		u->cfg.batch_records = UPLOADER_BATCH_RECORDS;
 	u->sp = sp;
 	u->run = randombytes_random();
+	b64_encode(u->cfg.key + 32, KEY_PUBLIC_BYTES, u->pub, sizeof u->pub); /* sk = seed, pk */
 	set_url(u, cfg->url);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

@@ -1,7 +1,8 @@
 /*
  * uploader.h — the --server exporter: selected records and stats lines go into batches,
  * each batch into the spool (spool.h), and from there to acdd's /api/v1/ingest, signed by
- * the sensor's Ed25519 key (X-ACD-Signature over the exact body bytes).
+ * the sensor's Ed25519 key (X-ACD-Signature over the exact body bytes, made once when the
+ * batch is spooled: decision 0025).
  *
  * Delivery is at least once: a batch is durable in the spool before it is first sent and is
  * removed only on a 2xx answer; its id ("SENSOR:NAME", NAME = the spool name) is fixed when
