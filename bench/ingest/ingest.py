@@ -74,13 +74,13 @@ def one(wd, backend, pcap, key, pub, path):
         return n, secs
     finally:
         srv.stop()
-        scrub(store, spool, srv.log)
+        scrub(store, spool, srv)
 
 
-def scrub(store, spool, log):
-    """Removes what a run leaves in build/bench/ingest (its store, keys, spool and acdd's
-    log): a run wrote some 150 MB there, and they piled up over runs."""
-    paths = [store.keys, spool, log]
+def scrub(store, spool, srv):
+    """Removes what a run leaves in build/bench/ingest (its store, keys, spool, acdd's log
+    and configuration): a run wrote some 150 MB there, and they piled up over runs."""
+    paths = [store.keys, spool, srv.log, store.wd.p(f"acdd-config-{srv.port}.json")]
     if store.backend == "sqlite":
         db = store.url[len("sqlite:"):]
         paths += [db, db + "-wal", db + "-shm"]

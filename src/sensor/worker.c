@@ -781,7 +781,7 @@ static void take(struct worker *w, struct hand_entry *e)
 	advance(w, e->now, false);
 }
 
-#define AHEAD      16 /* a packet's bucket is fetched 8 packets before its entry, 8 before its turn */
+#define AHEAD      8 /* a packet's bucket is fetched 4 packets before its entry, 4 before its turn */
 #define AHEAD_HALF (AHEAD / 2)
 
 /* A worker other than 0: takes its entries until the end, with the same look-ahead as
