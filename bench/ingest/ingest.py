@@ -11,7 +11,11 @@ select every flow with a foreign end (foreign-foreign and foreign-domestic, ip 0
   spool→store  the same records, first spooled by a run whose server is unreachable (exit 4,
                untimed; batches are signed as they are spooled, decision 0025), then
                delivered by a run that only drains the spool (`--read` of an empty pcap):
-               reading the spool, posting, acdd's checks and storage.
+               reading the spool, posting, acdd's checks and storage;
+  pcap→file    for reference, not a goal: the same run with `--out DIR` instead of the server,
+               the sensor's own part of pcap→store. The bench capture is one second of
+               traffic whose flows all stay open to its end, so every record appears only at
+               the end of input, and pcap→store is this time plus delivering all of them.
 Each acknowledged batch is committed (SQLite WAL with synchronous=FULL, PostgreSQL with fsync
 on). Printed: records stored, seconds, records/s and the ratio to the goal. Uses
 tests/acdserver.py for the stores and the server (PostgreSQL: a throw-away cluster of its own
@@ -34,7 +38,7 @@ GOAL = 200000
 PACKETS = int(os.environ.get("BENCH_PACKETS", "1000000"))
 BATCH = os.environ.get("BENCH_BATCH_RECORDS", "20000")
 RUNS = int(os.environ.get("BENCH_RUNS", "1"))
-PATHS = os.environ.get("BENCH_PATHS", "pcap,spool").split(",")
+PATHS = os.environ.get("BENCH_PATHS", "pcap,spool,file").split(",")
 ALL = [{"id": "ALL4", "type": "ip", "value": "0.0.0.0/0"},
        {"id": "ALL6", "type": "ip", "value": "::/0"}]
 
@@ -66,10 +70,15 @@ def one(wd, backend, pcap, key, pub, path):
                 sys.exit(f"bench: spooling run exit {r.returncode}: {r.stderr.decode()[-500:]}")
             pcap = empty_pcap(wd)
         t0 = time.monotonic()
-        r = acdtest.sensor_server(srv.base, key, spool, apps, [pcap], ckey=ckey, extra=opts)
+        if path == "file":
+            r = acdtest.sensor(wd, spool, apps, [pcap], ckey=ckey)
+        else:
+            r = acdtest.sensor_server(srv.base, key, spool, apps, [pcap], ckey=ckey, extra=opts)
         secs = time.monotonic() - t0
         if r.returncode != 0:
             sys.exit(f"bench: sensor exit {r.returncode}: {r.stderr.decode()[-500:]}")
+        if path == "file":
+            return len(acdtest.records(spool)), secs
         n = acdrecords.stored_count(store)
         return n, secs
     finally:
@@ -108,6 +117,8 @@ def main():
     print(f"{'store':<12}{'path':<14}{'records':>10}{'seconds':>10}{'records/s':>12}{'goal':>8}")
     for backend in acdserver.BACKENDS:
         for path in PATHS:
+            if path == "file" and backend != acdserver.BACKENDS[0]:
+                continue  # no store involved: once is enough
             best = None
             for _ in range(RUNS):
                 n, secs = one(wd, backend, pcap, key, pub, path)
@@ -115,6 +126,10 @@ def main():
                     best = (n, secs)
             n, secs = best
             rate = n / secs
+            if path == "file":
+                print(f"{'-':<12}{'pcap→file':<14}{n:>10}{secs:>10.2f}{rate:>12.0f}"
+                      f"{'':>8}  reference: the sensor alone, --out", flush=True)
+                continue
             print(f"{backend:<12}{path + '→store':<14}{n:>10}{secs:>10.2f}{rate:>12.0f}"
                   f"{rate / GOAL:>8.2f}  {'PASS' if rate >= GOAL else 'MISS'}" +
                   ("" if backend == "sqlite" else " (goal set for SQLite)"), flush=True)
