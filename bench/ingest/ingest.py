@@ -4,7 +4,7 @@ on SQLite and PostgreSQL. The goal: 200,000 records/s on SQLite on the reference
 
 A bench pcap (acd-pcapgen --scenario bench) with two approvals issued through the API that
 select every flow with a foreign end (foreign-foreign and foreign-domestic, ip 0.0.0.0/0 and
-::/0), so most flows give records. Two timings per store, each on a fresh store:
+::/0), so most flows give records. Two timings per store, each on a fresh store, and a reference:
   pcap→store   from the start of `acd-sensor --server --read PCAP` to its exit, which comes
                after acdd acknowledged the last batch: packet processing, spooling (fsync),
                delivery and storage together, the two programs sharing the machine's cores;

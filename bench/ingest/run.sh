@@ -5,7 +5,7 @@
 # to build/bench/ingest/. A report: prints records/s and the ratio to the 200,000/s goal, exits
 # 0 on a miss and non-zero only when something could not run.
 # Environment: BENCH_PACKETS (1000000), BENCH_BATCH_RECORDS (20000), BENCH_RUNS (1, best of N),
-# BENCH_PATHS (pcap,spool: which timings), ACD_TEST_BACKENDS (sqlite,postgresql).
+# BENCH_PATHS (pcap,spool,file: which timings), ACD_TEST_BACKENDS (sqlite,postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export ACD_BUILD=${ACD_BUILD:-$PWD/build}
