@@ -160,6 +160,27 @@ def spool_away(wd, backend, name, key, sid, apr, ckey, pcap):
     return spool, waiting
 
 
+def second_sensor_on_spool(wd, backend, key, apr, ckey, pcap):
+    """Two sensors on one spool would send, delete and refuse the same files: while one runs
+    (its server away, so it stays draining), a second on the same spool exits 2 and says why."""
+    spool = wd.p(f"spool-shared-{backend}")
+    away = f"http://127.0.0.1:{acdserver.free_port()}"
+    first = acdtest.sensor_server(away, key, spool, [apr], [pcap], ckey=ckey, popen=True,
+                                  extra=["--sensor-id", "t-2", "--drain-timeout", "30"])
+    try:
+        deadline = time.monotonic() + 20
+        while not acdtest.spooled(spool)[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        r = acdtest.sensor_server(away, key, spool, [apr], [empty_pcap(wd)], ckey=ckey,
+                                  extra=["--sensor-id", "t-2", "--drain-timeout", "0"])
+        check(r.returncode == 2 and b"in use by another acd-sensor" in r.stderr,
+              f"{backend}: a second sensor on the spool is refused: {r.returncode} "
+              f"{r.stderr[-300:]}")
+    finally:
+        first.kill()  # a --read run drains to its deadline even on SIGTERM; its spool stays
+        first.communicate(timeout=30)
+
+
 def tampered_at_rest(wd, backend, srv, store, key, apr, ckey, pcap):
     """A batch is signed when it is spooled, so a record changed in the spool afterwards no
     longer matches its signature: acdd refuses the batch (401) and nothing of it is stored."""
@@ -289,6 +310,7 @@ def main():
                                  pcap)
                 spooled_then_drained(wd, backend, srv, store, key, apr, ckey, pcap, want)
                 forged(wd, backend, srv, store, apr, ckey, pcap)
+                second_sensor_on_spool(wd, backend, key, apr, ckey, pcap)
                 tampered_at_rest(wd, backend, srv, store, key, apr, ckey, pcap)
                 key_rotated_while_spooled(wd, backend, srv, store, apr, ckey, pcap)
                 old_format_spool(wd, backend, srv, store, key, apr, ckey)

@@ -122,6 +122,26 @@ static void test_signature_line(void **state)
 	spool_close(&s);
 }
 
+/* One sensor per spool: a second open of the same directory is refused while the first holds
+ * it, with a message that says so, and succeeds once the first is closed. */
+static void test_second_sensor_on_a_spool_is_refused(void **state)
+{
+	(void)state;
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s/e", root);
+	struct spool a, b;
+	struct acd_error e;
+	assert_int_equal(spool_open(&a, dir, &e), ACD_OK);
+	assert_int_equal(spool_open(&b, dir, &e), ACD_EINPUT);
+	assert_non_null(strstr(e.msg, "in use by another acd-sensor"));
+	assert_non_null(strstr(e.msg, dir));
+	assert_int_equal(b.dirfd, -1); /* nothing left open by the refusal */
+	assert_int_equal(b.lockfd, -1);
+	spool_close(&a);
+	assert_int_equal(spool_open(&b, dir, &e), ACD_OK);
+	spool_close(&b);
+}
+
 static void test_refuse_keeps_the_reason(void **state)
 {
 	(void)state;
@@ -177,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_write_list_read_remove),
 	        cmocka_unit_test(test_signature_line),
+	        cmocka_unit_test(test_second_sensor_on_a_spool_is_refused),
 	        cmocka_unit_test(test_refuse_keeps_the_reason),
 	        cmocka_unit_test(test_crash_leftovers_removed_and_loose_modes_tightened),
 	};

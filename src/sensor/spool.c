@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,15 +50,24 @@ static void remove_tmp(int dirfd)
 enum acd_status spool_open(struct spool *s, const char *dir, struct acd_error *e)
 {
 	memset(s, 0, sizeof *s);
-	s->dirfd = s->refusedfd = -1;
+	s->dirfd = s->refusedfd = s->lockfd = -1;
 	if (snprintf(s->dir, sizeof s->dir, "%s", dir) >= (int)sizeof s->dir)
 		return acd_fail(e, ACD_EINPUT, "--spool: path too long");
 	if (make_private_dirs(dir) < 0 || (s->dirfd = open_dir(AT_FDCWD, dir)) < 0)
 		return acd_fail(e, ACD_EINPUT, "%s: %s", dir, strerror(errno));
+	/* Readable by others, holding nothing: a spool a root sensor used stays lockable. */
+	s->lockfd = openat(s->dirfd, ".lock", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (s->lockfd < 0 || flock(s->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		spool_close(s);
+		return err == EWOULDBLOCK
+		               ? acd_fail(e, ACD_EINPUT, "%s: in use by another acd-sensor", dir)
+		               : acd_fail(e, ACD_EINPUT, "%s/.lock: %s", dir, strerror(err));
+	}
 	if ((mkdirat(s->dirfd, "refused", 0700) < 0 && errno != EEXIST) ||
 	    (s->refusedfd = open_dir(s->dirfd, "refused")) < 0) {
 		acd_fail(e, ACD_EINPUT, "%s/refused: %s", dir, strerror(errno));
-		close(s->dirfd);
+		spool_close(s);
 		return ACD_EINPUT;
 	}
 	remove_tmp(s->dirfd);
@@ -71,7 +81,9 @@ void spool_close(struct spool *s)
 		close(s->dirfd);
 	if (s->refusedfd >= 0)
 		close(s->refusedfd);
-	s->dirfd = s->refusedfd = -1;
+	if (s->lockfd >= 0)
+		close(s->lockfd); /* and with it the lock */
+	s->dirfd = s->refusedfd = s->lockfd = -1;
 }
 
 static int give_dir(int fd, uid_t uid, gid_t gid)

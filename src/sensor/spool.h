@@ -30,13 +30,15 @@
 #define SPOOL_NAME_MAX 64
 
 struct spool {
-	int dirfd, refusedfd;
+	int dirfd, refusedfd, lockfd;
 	char dir[4096];
 };
 
 /* Creates DIR and DIR/refused (0700, parents too) when missing and opens them; an existing
- * directory is made owner-only. Removes `*.tmp` left by a crash (never acknowledged, never
- * complete). */
+ * directory is made owner-only. Takes DIR/.lock (flock, held until spool_close): a second
+ * sensor on the same spool is refused, since both would send, delete and refuse the same
+ * files and each take the other's batches in flight for gone. Then removes `*.tmp` left by
+ * a crash (never acknowledged, never complete). */
 enum acd_status spool_open(struct spool *s, const char *dir, struct acd_error *e);
 void spool_close(struct spool *s);
 /* Hands the spool (directories and batches) to uid/gid, so that it stays writable after
