@@ -162,7 +162,9 @@ def spool_away(wd, backend, name, key, sid, apr, ckey, pcap):
 
 def second_sensor_on_spool(wd, backend, key, apr, ckey, pcap):
     """Two sensors on one spool would send, delete and refuse the same files: while one runs
-    (its server away, so it stays draining), a second on the same spool exits 2 and says why."""
+    (its server away, so it stays draining), a second on the same spool exits 2 and says why.
+    Then SIGTERM ends the first one's drain at once (not after its 30 s): exit 4, its batches
+    still in the spool for a later run."""
     spool = wd.p(f"spool-shared-{backend}")
     away = f"http://127.0.0.1:{acdserver.free_port()}"
     first = acdtest.sensor_server(away, key, spool, [apr], [pcap], ckey=ckey, popen=True,
@@ -176,9 +178,18 @@ def second_sensor_on_spool(wd, backend, key, apr, ckey, pcap):
         check(r.returncode == 2 and b"in use by another acd-sensor" in r.stderr,
               f"{backend}: a second sensor on the spool is refused: {r.returncode} "
               f"{r.stderr[-300:]}")
+        t0 = time.monotonic()
+        first.terminate()
+        _, err = first.communicate(timeout=30)
+        waited = time.monotonic() - t0
+        check(first.returncode == 4 and waited < 10 and acdtest.spooled(spool)[0] and
+              b"stopping the delivery on signal" in err,
+              f"{backend}: SIGTERM ends the drain: exit {first.returncode} after {waited:.1f} s, "
+              f"spool {acdtest.spooled(spool)} {err[-300:]}")
     finally:
-        first.kill()  # a --read run drains to its deadline even on SIGTERM; its spool stays
-        first.communicate(timeout=30)
+        if first.poll() is None:
+            first.kill()
+            first.communicate(timeout=30)
 
 
 def tampered_at_rest(wd, backend, srv, store, key, apr, ckey, pcap):

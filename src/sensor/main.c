@@ -319,6 +319,21 @@ static void *zalloc_lines(size_t n, size_t size)
 	return memset(p, 0, n * size);
 }
 
+/* SIGINT or SIGTERM pending (they are blocked in every thread, so waited for here): the
+ * drain stops and what is not yet delivered stays in the spool (exit 4). */
+static bool stop_signal(void)
+{
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	const struct timespec now = {0, 0};
+	int sig = sigtimedwait(&stop, NULL, &now);
+	if (sig > 0)
+		log_info("stopping the delivery on signal %d; the rest stays in the spool", sig);
+	return sig > 0;
+}
+
 /* Waits for the workers, re-reading approvals on SIGHUP and every RELOAD_SECONDS; SIGINT
  * and SIGTERM stop a live capture (files end by themselves). */
 static void supervise(struct sensor *sn, const sigset_t *sigs)
@@ -467,7 +482,7 @@ int main(int argc, char **argv)
 	          (unsigned long long)t->not_ip);
 	size_t left = 0, refused = 0;
 	if (up)
-		left = uploader_finish(up, o.drain_timeout * ACD_USEC, &refused);
+		left = uploader_finish(up, o.drain_timeout * ACD_USEC, stop_signal, &refused);
 	int failed = sn.out.failed;
 	exporter_close(&sn.out);
 	if (failed)

@@ -522,14 +522,26 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 	return u;
 }
 
-size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused)
+size_t uploader_finish(struct uploader *u, int64_t drain_usec, bool (*stop_now)(void),
+                       size_t *refused)
 {
 	pthread_mutex_lock(&u->lock);
 	u->input_done = true;
 	pthread_cond_signal(&u->sealed_cv);
 	int64_t deadline = mono_usec() + drain_usec;
-	while (u->senders_running > 0 && mono_usec() < deadline)
-		wait_until(&u->done_cv, &u->lock, deadline);
+	for (int64_t now; u->senders_running > 0 && (now = mono_usec()) < deadline;) {
+		if (stop_now) {
+			pthread_mutex_unlock(&u->lock);
+			bool stop = stop_now();
+			pthread_mutex_lock(&u->lock);
+			if (stop)
+				break;
+		}
+		wait_until(&u->done_cv, &u->lock,
+		           stop_now && now + UPLOADER_POLL_USEC < deadline
+		                   ? now + UPLOADER_POLL_USEC
+		                   : deadline);
+	}
 	atomic_store(&u->stop, true);
 	pthread_cond_broadcast(&u->send_cv);
 	pthread_cond_broadcast(&u->stop_cv);

@@ -23,6 +23,7 @@
 #ifndef ACD_UPLOADER_H
 #define ACD_UPLOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,9 +53,12 @@ struct uploader *uploader_start(const struct uploader_config *cfg, struct spool 
 /* Hands over `len` bytes of `n` complete lines (each ending in '\n'). */
 void uploader_records(struct uploader *u, const char *lines, size_t len, uint64_t n);
 void uploader_stats(struct uploader *u, const char *lines, size_t len, uint64_t n);
-/* Input is over: seals and spools what is left, then waits until the spool is empty or
- * `drain_usec` passed, stops both threads and frees u. Returns the batches left in the
- * spool (waiting or refused); *refused gets the refused ones. */
-size_t uploader_finish(struct uploader *u, int64_t drain_usec, size_t *refused);
+/* Input is over: seals and spools what is left, then waits until the spool is empty,
+ * `drain_usec` passed or stop_now() says to stop (asked every UPLOADER_POLL_USEC; NULL: never),
+ * stops the threads and frees u. Everything sealed is spooled either way. Returns the batches
+ * left in the spool (waiting or refused); *refused gets the refused ones. */
+#define UPLOADER_POLL_USEC 100000
+size_t uploader_finish(struct uploader *u, int64_t drain_usec, bool (*stop_now)(void),
+                       size_t *refused);
 
 #endif
