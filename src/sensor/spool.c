@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "keyfile.h"
 #include "log.h"
 
 static int open_dir(int at, const char *path)
@@ -161,20 +162,19 @@ int spool_write(struct spool *s, const char *name, const char *pub, const char *
 	return write_durably(s->dirfd, file, head, data, len);
 }
 
-/* Copies the base64 word at *p (exactly want-1 characters, then `end`) into out and moves
- * *p past it; false when it is anything else. */
-static bool b64_word(const char **p, const char *limit, char *out, size_t want, char end)
+/* Copies the word at *p into out and moves *p past it when it is exactly want-1 characters
+ * of base64 (b64_decode decides) for `bytes` bytes, followed by `end`; false otherwise. */
+static bool b64_word(const char **p, const char *limit, char *out, size_t want, size_t bytes,
+                     char end)
 {
-	const char *q = *p;
-	size_t n = 0;
-	while (q < limit && n < want - 1 &&
-	       ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
-	        *q == '+' || *q == '/' || *q == '='))
-		out[n++] = *q++;
-	if (n != want - 1 || q >= limit || *q != end)
+	size_t n = want - 1, got = 0;
+	uint8_t raw[KEY_SIG_BYTES];
+	if ((size_t)(limit - *p) <= n || (*p)[n] != end ||
+	    !b64_decode(*p, n, raw, sizeof raw, &got) || got != bytes)
 		return false;
+	memcpy(out, *p, n);
 	out[n] = '\0';
-	*p = q + 1;
+	*p += n + 1;
 	return true;
 }
 
@@ -186,8 +186,8 @@ static void split_signature(struct spool_batch *b)
 	if (b->maplen < sizeof tag || memcmp(p, tag, sizeof tag - 1) != 0)
 		return;
 	p += sizeof tag - 1;
-	if (!b64_word(&p, limit, b->pub, sizeof b->pub, ' ') ||
-	    !b64_word(&p, limit, b->sig, sizeof b->sig, '\n')) {
+	if (!b64_word(&p, limit, b->pub, sizeof b->pub, KEY_PUBLIC_BYTES, ' ') ||
+	    !b64_word(&p, limit, b->sig, sizeof b->sig, KEY_SIG_BYTES, '\n')) {
 		b->pub[0] = b->sig[0] = '\0';
 		return;
 	}
