@@ -12,6 +12,8 @@
 _Static_assert(offsetof(struct flow, packets) == 64, "flow: counters start cache line 1");
 _Static_assert(offsetof(struct flow, act_prev) == 128, "flow: cold part starts at line 2");
 _Static_assert(sizeof(struct flow) == 256, "flow: one entry is four cache lines");
+_Static_assert(offsetof(struct flow, hs) >= 192,
+               "flow: stream handles in line 3 (flow_table_prefetch_entry)");
 
 bool flow_table_init(struct flow_table *t, uint32_t capacity)
 {

@@ -118,8 +118,11 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
                              uint8_t proto, bool *reverse);
 /* Look-ahead hints for a packet a few places behind the one being processed (worker.c): the
  * first asks for its hash bucket, the second (some packets later, the bucket now cached) for
- * the entry the bucket names, or the free entry a new flow would take. Hints only: they
- * change nothing, so a table changed in between costs a wasted fetch, never a wrong answer. */
+ * the entry the bucket names, or the free entry a new flow would take: its first two lines,
+ * and with `cold` (a packet with payload, which reads the TCP sequence state and the stream
+ * handles) the other two; the third (the entry now cached) for what the entry points to: its
+ * Hyperscan stream states and record fields. Hints only: they change nothing, so a table
+ * changed in between costs a wasted fetch, never a wrong answer. */
 /* always_inline, because a prefetch is invisible to the compiler: GCC judges a helper that
  * only reads memory and prefetches to be pure, and drops a call whose result is unused
  * (cd-dce) unless the body is inlined before that pass. Until this attribute the entry hint
@@ -130,7 +133,7 @@ FLOW_PREFETCH flow_table_prefetch_bucket(const struct flow_table *t, uint32_t ha
 	__builtin_prefetch(&t->buckets[hash & t->bucket_mask]);
 }
 
-FLOW_PREFETCH flow_table_prefetch_entry(const struct flow_table *t, uint32_t hash)
+FLOW_PREFETCH flow_table_prefetch_entry(const struct flow_table *t, uint32_t hash, bool cold)
 {
 	uint32_t i = t->buckets[hash & t->bucket_mask] - 1; /* buckets hold index + 1 */
 	if (i == FLOW_NONE)
@@ -139,6 +142,24 @@ FLOW_PREFETCH flow_table_prefetch_entry(const struct flow_table *t, uint32_t has
 		return;
 	__builtin_prefetch(&t->pool[i], 1);
 	__builtin_prefetch(&t->pool[i].packets, 1);
+	if (cold) {
+		__builtin_prefetch(&t->pool[i].act_prev, 1);
+		__builtin_prefetch(&t->pool[i].hs, 1);
+	}
+}
+
+FLOW_PREFETCH flow_table_prefetch_state(const struct flow_table *t, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash & t->bucket_mask] - 1;
+	if (i >= t->used)
+		return;
+	const struct flow *f = &t->pool[i];
+	if (f->hs[0])
+		__builtin_prefetch(f->hs[0], 1);
+	if (f->hs[1])
+		__builtin_prefetch(f->hs[1], 1);
+	if (f->sel)
+		__builtin_prefetch(f->sel, 1);
 }
 
 /* A fresh zeroed entry for this key at the young end of both orders; NULL when the pool is

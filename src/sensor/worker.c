@@ -645,9 +645,11 @@ static acd_time pcap_time(const struct pcap_pkthdr *h)
 	return (acd_time)h->ts.tv_sec * ACD_USEC + h->ts.tv_usec;
 }
 
-/* Packets read ahead of the one processed, so that each one's flow bucket, then its entry, are
- * fetched into the cache while the packets before it are processed (flow_table_prefetch_*):
- * on the bench's 150,000 flows, two dependent cache misses per packet were 40% of the time.
+/* Packets read ahead of the one processed, so that each one's flow bucket, then its entry,
+ * then (a packet with payload) its matcher streams are fetched into the cache while the
+ * packets before it are processed (flow_table_prefetch_*): on the bench's 150,000 flows, two
+ * dependent cache misses per packet were 40% of the time, and the stream state a third for
+ * payload packets.
  * Packets are processed in input order, exactly as one by one; the look-ahead only hints.
  * libpcap reuses its buffer at every read, so a packet whose bytes are read further
  * (peek's l4_done) is copied into its slot; the others (domestic to domestic, unselectable,
@@ -781,8 +783,13 @@ static void take(struct worker *w, struct hand_entry *e)
 	advance(w, e->now, false);
 }
 
-#define AHEAD      8 /* a packet's bucket is fetched 4 packets before its entry, 4 before its turn */
-#define AHEAD_HALF (AHEAD / 2)
+/* Look-ahead distances, in packets before a packet's turn: its bucket is fetched AHEAD
+ * packets before, its entry (the bucket now cached) AHEAD_ENTRY before, and for a packet with
+ * payload its matcher streams and record fields (the entry now cached) AHEAD_STATE before.
+ * 8/4/2 measured best of 16/8/4, 12/6/3, 8/4/1 and 8/5/2 (bench/README.md). */
+#define AHEAD       8
+#define AHEAD_ENTRY 4
+#define AHEAD_STATE 2
 
 /* A worker other than 0: takes its entries until the end, with the same look-ahead as
  * read_ahead (the ring already holds the packets ahead). */
@@ -819,11 +826,16 @@ static void take_all(struct worker *w)
 		if (e->kind == HAND_PACKET && e->k.hashed)
 			flow_table_prefetch_bucket(&w->flows, e->k.hash);
 		count++;
-		if (count > AHEAD_HALF) {
-			const struct hand_entry *m =
-			        ring[(head + count - 1 - AHEAD_HALF) % AHEAD].e;
+		if (count >= AHEAD_ENTRY) {
+			const struct hand_entry *m = ring[(head + AHEAD_ENTRY - 1) % AHEAD].e;
 			if (m->kind == HAND_PACKET && m->k.hashed)
-				flow_table_prefetch_entry(&w->flows, m->k.hash);
+				flow_table_prefetch_entry(&w->flows, m->k.hash,
+				                          m->k.p.payload_len > 0);
+		}
+		if (count >= AHEAD_STATE) {
+			const struct hand_entry *m = ring[(head + AHEAD_STATE - 1) % AHEAD].e;
+			if (m->kind == HAND_PACKET && m->k.hashed && m->k.p.payload_len > 0)
+				flow_table_prefetch_state(&w->flows, m->k.hash);
 		}
 	}
 }
@@ -857,10 +869,16 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		if (s->k.hashed)
 			flow_table_prefetch_bucket(&w->flows, s->k.hash);
 		count++;
-		if (count > AHEAD_HALF) {
-			const struct ahead_slot *m = &ring[(head + count - 1 - AHEAD_HALF) % AHEAD];
+		if (count >= AHEAD_ENTRY) {
+			const struct ahead_slot *m = &ring[(head + AHEAD_ENTRY - 1) % AHEAD];
 			if (m->k.hashed)
-				flow_table_prefetch_entry(&w->flows, m->k.hash);
+				flow_table_prefetch_entry(&w->flows, m->k.hash,
+				                          m->k.p.payload_len > 0);
+		}
+		if (count >= AHEAD_STATE) {
+			const struct ahead_slot *m = &ring[(head + AHEAD_STATE - 1) % AHEAD];
+			if (m->k.hashed && m->k.p.payload_len > 0)
+				flow_table_prefetch_state(&w->flows, m->k.hash);
 		}
 	}
 	for (; count; count--, head = (head + 1) % AHEAD)
