@@ -5,9 +5,11 @@
  * lines, plus the fixed list of non-global ranges that always count as domestic. The answer
  * is a set question, not a longest-match one: domestic = (listed ∪ non-global) minus the
  * explicit `foreign` exceptions. So the loader compiles everything into sorted, disjoint
- * domestic intervals; a lookup is one index probe for IPv4 (by the top 16 bits) and a binary
- * search for IPv6. Immutable after loading: safe to share between threads without locks.
- * Memory: 512 KiB for the IPv4 index plus 8 (IPv4) or 32 (IPv6) bytes an interval.
+ * domestic intervals. An IPv4 lookup reads 2 bits for its /16 (none, all or some of it is
+ * domestic) and only for "some" the /16's index entry and a search of its few intervals; IPv6
+ * is a binary search. Immutable after loading: safe to share between threads without locks.
+ * Memory: 16 KiB of /16 classes and 512 KiB for the IPv4 index, plus 8 (IPv4) or 32 (IPv6)
+ * bytes an interval.
  */
 #ifndef ACD_PREFIX_TABLE_H
 #define ACD_PREFIX_TABLE_H
