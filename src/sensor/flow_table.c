@@ -241,8 +241,20 @@ struct flow *flow_table_oldest_segment(struct flow_table *t)
 
 void flow_table_each(struct flow_table *t, void (*visit)(struct flow *f, void *ctx), void *ctx)
 {
-	/* Entries past `used` were never handed out; below it a free one has no ring slot. */
-	for (uint32_t i = 0; i < t->used; i++)
+	/* Entries past `used` were never handed out; below it a free one has no ring slot. The
+	 * pool is read in order, but a visit that removes its flow reads its hash bucket and
+	 * its stream states, which are not: fetch those EACH_AHEAD entries early (ending all
+	 * flows at the end of the input waited ~15 ms for them on the bench). */
+	enum { EACH_AHEAD = 8 };
+	for (uint32_t i = 0; i < t->used; i++) {
+		if (i + EACH_AHEAD < t->used) {
+			const struct flow *n = &t->pool[i + EACH_AHEAD];
+			if (n->qslot != FLOW_NONE) {
+				flow_table_prefetch_bucket(t, n->hash);
+				flow_prefetch_state(n);
+			}
+		}
 		if (t->pool[i].qslot != FLOW_NONE)
 			visit(&t->pool[i], ctx);
+	}
 }

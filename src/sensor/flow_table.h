@@ -148,18 +148,22 @@ FLOW_PREFETCH flow_table_prefetch_entry(const struct flow_table *t, uint32_t has
 	}
 }
 
-FLOW_PREFETCH flow_table_prefetch_state(const struct flow_table *t, uint32_t hash)
+/* What flow f points to: its stream states and record fields. */
+FLOW_PREFETCH flow_prefetch_state(const struct flow *f)
 {
-	uint32_t i = t->buckets[hash & t->bucket_mask] - 1;
-	if (i >= t->used)
-		return;
-	const struct flow *f = &t->pool[i];
 	if (f->hs[0])
 		__builtin_prefetch(f->hs[0], 1);
 	if (f->hs[1])
 		__builtin_prefetch(f->hs[1], 1);
 	if (f->sel)
 		__builtin_prefetch(f->sel, 1);
+}
+
+FLOW_PREFETCH flow_table_prefetch_state(const struct flow_table *t, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash & t->bucket_mask] - 1;
+	if (i < t->used)
+		flow_prefetch_state(&t->pool[i]);
 }
 
 /* A fresh zeroed entry for this key at the young end of both orders; NULL when the pool is
