@@ -115,7 +115,8 @@ static bool starts(const uint8_t *p, uint32_t len, const char *s, bool nocase)
 static size_t method_len(const uint8_t *p, uint32_t len, const char *const *methods, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (starts(p, len, methods[i], false) && len > strlen(methods[i]) &&
+		if (len > 0 && (uint8_t)methods[i][0] == p[0] &&
+		    starts(p, len, methods[i], false) && len > strlen(methods[i]) &&
 		    p[strlen(methods[i])] == ' ')
 			return strlen(methods[i]);
 	return 0;
@@ -325,7 +326,14 @@ static bool dns_over_tcp(const uint8_t *p, uint32_t len)
 	return dns_message(p + 2, len - 2 < mlen ? len - 2 : mlen, false);
 }
 
-static enum app_proto detect_tcp(const uint8_t *p, uint32_t len)
+/* Every text shape above starts with a letter (commands in either case) or the '2' of a
+ * "220" greeting: other first bytes (TLS, DNS, binary data) skip the ~30 comparisons. */
+static bool may_be_text(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '2';
+}
+
+static enum app_proto detect_tcp_text(const uint8_t *p, uint32_t len)
 {
 	if (starts(p, len, "SSH-1.", false) || starts(p, len, "SSH-2.", false))
 		return APP_SSH;
@@ -334,8 +342,12 @@ static enum app_proto detect_tcp(const uint8_t *p, uint32_t len)
 	if (http_request_line(p, len) || http_response(p, len))
 		return APP_HTTP;
 	enum app_proto a = mail_or_file_greeting(p, len);
-	if (a == APP_OTHER)
-		a = mail_or_file_client(p, len);
+	return a != APP_OTHER ? a : mail_or_file_client(p, len);
+}
+
+static enum app_proto detect_tcp(const uint8_t *p, uint32_t len)
+{
+	enum app_proto a = may_be_text(p[0]) ? detect_tcp_text(p, len) : APP_OTHER;
 	if (a != APP_OTHER)
 		return a;
 	if (tls_record(p, len))
@@ -347,7 +359,7 @@ static enum app_proto detect_tcp(const uint8_t *p, uint32_t len)
 
 static enum app_proto detect_udp(const uint8_t *p, uint32_t len)
 {
-	if (sip_message(p, len))
+	if (may_be_text(p[0]) && sip_message(p, len))
 		return APP_SIP;
 	if (quic_long_header(p, len))
 		return APP_QUIC;
