@@ -60,12 +60,15 @@ static inline uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/* The two halves of an address, each times its own odd constant (independent multiplies, so
+ * they overlap): every bit of both reaches flow_hash's final mix64, which does the
+ * avalanche. Two chained mix64 per address were ~5 ns of each packet's hash. */
 static inline uint64_t addr_fold(const struct ip_addr *a)
 {
 	uint64_t hi, lo;
 	memcpy(&hi, a->b, 8);
 	memcpy(&lo, a->b + 8, 8);
-	return mix64(hi ^ mix64(lo ^ a->family));
+	return (hi ^ a->family) * 0x9e3779b97f4a7c15ULL + (lo ^ lo >> 29) * 0xc2b2ae3d27d4eb4fULL;
 }
 
 uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa, uint16_t pb,
