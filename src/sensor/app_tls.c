@@ -264,16 +264,25 @@ static enum need hello_body(const struct hs_stream *s, struct hs_span *sp, struc
 	return hello_extensions(s, &es, hl, sni, snilen);
 }
 
-/* Appends one decimal value; false when the buffer would overflow. */
+/* Appends one decimal value (at most 65535), after `sep` unless it is 0; false when the
+ * buffer would overflow. By hand: a selected flow's ClientHello has dozens of values, and
+ * snprintf for each was most of the digest's time. */
 static bool ja3_put(char *buf, size_t *o, unsigned v, char sep)
 {
 	char tmp[8];
-	int n = sep ? snprintf(tmp, sizeof tmp, "%c%u", sep, v)
-	            : snprintf(tmp, sizeof tmp, "%u", v);
-	if (n < 0 || (size_t)n >= JA3_MAX - *o)
+	size_t n = sizeof tmp;
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n > 1);
+	if (sep)
+		tmp[--n] = sep;
+	size_t len = sizeof tmp - n;
+	if (len >= JA3_MAX - *o)
 		return false;
-	memcpy(buf + *o, tmp, (size_t)n + 1);
-	*o += (size_t)n;
+	memcpy(buf + *o, tmp + n, len);
+	*o += len;
+	buf[*o] = '\0';
 	return true;
 }
 

@@ -321,7 +321,9 @@ static void lower_ascii(char *s)
 /* HTTP Host for matching: lower case, port cut off. */
 static void host_name(const char *host, char *out, size_t len)
 {
-	snprintf(out, len, "%s", host);
+	size_t n = strnlen(host, len - 1);
+	memcpy(out, host, n);
+	out[n] = '\0';
 	lower_ascii(out);
 	char *colon = strrchr(out, ':');
 	if (colon && out[0] != '[')
