@@ -79,9 +79,16 @@ uint32_t flow_hash(const struct ip_addr *a, const struct ip_addr *b, uint16_t pa
 	return (uint32_t)mix64((ea + eb) ^ ((ea ^ eb) << 1) ^ proto);
 }
 
+/* Family and all 16 bytes (an IPv4 address is zero-padded), by two word compares: gcc calls
+ * memcmp for 17 bytes, which was a visible share of each lookup. */
 static inline bool addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 {
-	return memcmp(a, b, sizeof *a) == 0;
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
+	memcpy(&b0, b->b, 8);
+	memcpy(&b1, b->b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0 && a->family == b->family;
 }
 
 /* Buckets store index + 1 so that the zero pages of a fresh mapping read as empty. */
