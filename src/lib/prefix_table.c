@@ -357,16 +357,17 @@ static bool build_index(struct prefix_table *t)
 				t->index[b].first = (uint32_t)i;
 			t->index[b].count++;
 		}
-	for (uint32_t b = 0; b < 65536; b++) {
-		const struct v4_block *blk = &t->index[b];
-		unsigned c = V4_SOME;
-		if (blk->count == 0)
-			c = V4_NONE;
-		else if (blk->count == 1 && t->v4[blk->first].lo <= b << 16 &&
-		         t->v4[blk->first].hi >= (b << 16 | 0xffff))
-			c = V4_ALL;
-		t->class16[b >> 2] |= (uint8_t)(c << ((b & 3) * 2));
-	}
+	/* Only the /16s that intervals reach (the others stay V4_NONE, zero): a pass over all
+	 * 65,536 index entries would fault in every page of a freshly allocated index. */
+	for (size_t i = 0; i < t->n4; i++)
+		for (uint32_t b = t->v4[i].lo >> 16; b <= t->v4[i].hi >> 16; b++) {
+			const struct v4_block *blk = &t->index[b];
+			bool all = blk->count == 1 && t->v4[blk->first].lo <= b << 16 &&
+			           t->v4[blk->first].hi >= (b << 16 | 0xffff);
+			unsigned shift = (b & 3) * 2;
+			t->class16[b >> 2] = (uint8_t)((t->class16[b >> 2] & ~(3u << shift)) |
+			                               (all ? V4_ALL : V4_SOME) << shift);
+		}
 	return true;
 }
 
