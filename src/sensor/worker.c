@@ -653,33 +653,48 @@ static acd_time pcap_time(const struct pcap_pkthdr *h)
  * dependent cache misses per packet were 40% of the time, and the stream state a third for
  * payload packets.
  * Packets are processed in input order, exactly as one by one; the look-ahead only hints.
- * libpcap reuses its buffer at every read, so a packet whose bytes are read further
- * (peek's l4_done) is copied into its slot; the others (domestic to domestic, unselectable,
- * another worker's, undecodable) are not read again and not copied. */
+ * libpcap reuses its buffer at every read, so the payload of a packet read further (peek's
+ * l4_done) is copied into its slot; the others (domestic to domestic, unselectable, another
+ * worker's, undecodable) are not read again and not copied. */
 struct ahead_slot {
-	uint8_t *data; /* the packet's copy, where peek's pointers point until it is processed */
+	uint8_t *data; /* the payload's copy, where k.p.payload points until it is processed */
 	uint32_t cap;
 	acd_time ts;
 	struct pkt_peek k;
 };
 
-/* Copies the packet into the slot and moves peek's pointers along; false when out of memory. */
-static bool slot_keep(struct ahead_slot *s, const u_char *data, uint32_t caplen)
+/* What of a peeked packet is read after peek: its payload only (app detection, names,
+ * content). Every header field peek needs later is already decoded into k.p, so the copy that
+ * outlives libpcap's buffer (look-ahead slot or handoff entry) holds the payload alone, and a
+ * packet without payload (over half of them on the bench) is not copied at all. */
+static uint32_t kept_bytes(const struct pkt_peek *k)
 {
-	if (caplen > s->cap) {
-		uint32_t cap = caplen < 65536 ? 65536 : caplen;
+	return k->l4_done && k->p.payload ? k->p.payload_len : 0;
+}
+
+/* Points k.p at the copy of its payload (`copy`, kept_bytes(k) long); no pointer into
+ * libpcap's buffer stays behind. */
+static void keep_payload(struct packet *p, const uint8_t *copy)
+{
+	p->l4 = NULL;
+	p->payload = p->payload ? copy : NULL;
+}
+
+/* Copies the payload into the slot; false when out of memory. */
+static bool slot_keep(struct ahead_slot *s)
+{
+	uint32_t len = kept_bytes(&s->k);
+	if (len > s->cap) {
+		uint32_t cap = len < 65536 ? 65536 : len;
 		uint8_t *d = realloc(s->data, cap);
 		if (!d)
 			return false;
 		s->data = d;
 		s->cap = cap;
 	}
-	memcpy(s->data, data, caplen);
-	struct packet *p = &s->k.p;
-	if (p->l4)
-		p->l4 = s->data + (p->l4 - data);
-	if (p->payload)
-		p->payload = s->data + (p->payload - data);
+	if (len)
+		memcpy(s->data, s->k.p.payload, len);
+	keep_payload(&s->k.p, s->data);
 	return true;
 }
 
@@ -687,8 +702,8 @@ static bool slot_keep(struct ahead_slot *s, const u_char *data, uint32_t caplen)
 
 enum hand_kind { HAND_PACKET, HAND_TICK, HAND_END };
 
-/* One entry of a handoff ring; a packet's bytes follow at HAND_DATA when k.l4_done, and
- * k.p's pointers point into them. */
+/* One entry of a handoff ring; a packet's payload follows at HAND_DATA (kept_bytes), and
+ * k.p.payload points into it. */
 struct hand_entry {
 	uint8_t kind;
 	acd_time ts;  /* the packet's time */
@@ -704,12 +719,12 @@ static int64_t second_of(acd_time t)
 }
 
 static void hand_entry(struct worker *w, int to, enum hand_kind kind, acd_time ts, uint64_t n,
-                       const struct pkt_peek *k, const uint8_t *data, uint32_t caplen)
+                       const struct pkt_peek *k)
 {
 	struct handoff *h = &w->sn->handoffs[to];
 	/* Only packets of the link types decode_l3 reads are kept, and libpcap gives those at
 	 * most 262,144 bytes: far below handoff_max_entry(). */
-	uint32_t keep = kind == HAND_PACKET && k->l4_done ? caplen : 0;
+	uint32_t keep = kind == HAND_PACKET && k ? kept_bytes(k) : 0;
 	struct hand_entry *e = handoff_reserve(h, HAND_DATA + keep);
 	e->kind = (uint8_t)kind;
 	e->ts = ts;
@@ -722,16 +737,10 @@ static void hand_entry(struct worker *w, int to, enum hand_kind kind, acd_time t
 	e->k = *k;
 	e->k.owned = true;
 	struct packet *p = &e->k.p;
-	if (keep) {
-		uint8_t *d = (uint8_t *)e + HAND_DATA;
-		memcpy(d, data, keep);
-		if (p->l4)
-			p->l4 = d + (p->l4 - data);
-		if (p->payload)
-			p->payload = d + (p->payload - data);
-	} else {
-		p->l4 = p->payload = NULL; /* not read further: no pointer into libpcap's buffer */
-	}
+	uint8_t *d = (uint8_t *)e + HAND_DATA;
+	if (keep)
+		memcpy(d, p->payload, keep);
+	keep_payload(p, d);
 	handoff_commit(h);
 	w->handed_sec[to] = second_of(w->read_now);
 }
@@ -739,8 +748,7 @@ static void hand_entry(struct worker *w, int to, enum hand_kind kind, acd_time t
 /* Worker 0, at reading packet n: the packet goes to the worker that follows it (undecodable
  * ones by position), and every other worker gets a tick when the clock entered a new second
  * since the last entry it got, which is where its timeouts and intervals may fall. */
-static void hand_out(struct worker *w, acd_time ts, uint64_t n, struct pkt_peek *k,
-                     const uint8_t *data, uint32_t caplen)
+static void hand_out(struct worker *w, acd_time ts, uint64_t n, struct pkt_peek *k)
 {
 	const struct sensor *sn = w->sn;
 	if (!w->read_started || ts > w->read_now)
@@ -748,14 +756,14 @@ static void hand_out(struct worker *w, acd_time ts, uint64_t n, struct pkt_peek 
 	w->read_started = true;
 	int to = k->l3 == DECODE_OK ? k->owner : (int)(n % (uint64_t)sn->threads);
 	if (to != 0) {
-		hand_entry(w, to, HAND_PACKET, ts, n, k, data, caplen);
+		hand_entry(w, to, HAND_PACKET, ts, n, k);
 		k->owned = false; /* worker 0 only moves its clock on */
 		k->l4_done = k->hashed = false;
 	}
 	int64_t sec = second_of(w->read_now);
 	for (int i = 1; i < sn->threads; i++)
 		if (i != to && w->handed_sec[i] != sec) {
-			hand_entry(w, i, HAND_TICK, ts, n, NULL, NULL, 0);
+			hand_entry(w, i, HAND_TICK, ts, n, NULL);
 			w->handed_sec[i] = sec;
 		}
 }
@@ -764,7 +772,7 @@ static void hand_out(struct worker *w, acd_time ts, uint64_t n, struct pkt_peek 
 static void hand_end(struct worker *w)
 {
 	for (int i = 1; i < w->sn->threads; i++) {
-		hand_entry(w, i, HAND_END, 0, 0, NULL, NULL, 0);
+		hand_entry(w, i, HAND_END, 0, 0, NULL);
 		handoff_publish(&w->sn->handoffs[i]);
 	}
 }
@@ -861,8 +869,8 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		s->ts = pcap_time(hdr);
 		peek(w, dlt, data, hdr->caplen, &s->k);
 		if (w->sn->handoffs)
-			hand_out(w, s->ts, w->packets_read + count, &s->k, data, hdr->caplen);
-		if (s->k.l4_done && !slot_keep(s, data, hdr->caplen)) {
+			hand_out(w, s->ts, w->packets_read + count, &s->k);
+		if (s->k.l4_done && !slot_keep(s)) {
 			sensor_input_error(w->sn, "out of memory for a packet of %u bytes",
 			                   hdr->caplen);
 			rc = PCAP_ERROR; /* the first input error is the one reported */
