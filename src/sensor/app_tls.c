@@ -73,8 +73,9 @@ static bool tls_record_version_ok(const uint8_t *h)
  * record is not a handshake record. */
 static bool hs_collect(struct hs_stream *s, const uint8_t *p, uint32_t len)
 {
-	memset(s, 0, sizeof *s);
-	s->p = p;
+	s->p = p; /* frag[] entries are written as they are found */
+	s->nfrag = 0;
+	s->avail = 0;
 	uint32_t off = 0;
 	while (s->nfrag < TLS_MAX_FRAGS && len - off >= TLS_RECORD_HEADER) {
 		const uint8_t *h = p + off;
@@ -367,6 +368,11 @@ bool tls_client_hello(const uint8_t *p, uint32_t len, char *sni, size_t snilen,
 	sni[0] = '\0';
 	if (ja3_hex)
 		ja3_hex[0] = '\0';
+	/* Most calls are a TLS flow's later segments: settle those on their first bytes (the
+	 * checks below would refuse them too: a handshake record whose first byte is a
+	 * ClientHello's) before collecting records. */
+	if (len <= TLS_RECORD_HEADER || p[0] != 0x16 || p[TLS_RECORD_HEADER] != TLS_HS_CLIENT_HELLO)
+		return false;
 	struct hs_stream s;
 	if (!hs_collect(&s, p, len) || s.avail < 4 || hs_byte(&s, 0) != TLS_HS_CLIENT_HELLO)
 		return false;
