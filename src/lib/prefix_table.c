@@ -464,8 +464,8 @@ void prefix_table_free(struct prefix_table *t)
 /* Both searches find the last interval whose start is at or below the address and then test
  * its end (the intervals are sorted and disjoint). They are branch-free: the loop runs
  * log2(n) times whatever the address, and each step is a conditional move, because addresses
- * are random to the branch predictor. (On the bench this took 5% off the lookup's samples;
- * most of what remains is the IPv4 index entry's cache miss.) */
+ * are random to the branch predictor. (On the bench this took 5% off the lookup's samples,
+ * the /16 classes half of them.) */
 static bool in4(const struct prefix_table *t, uint32_t a)
 {
 	unsigned c = class_of(t, a >> 16);
