@@ -680,6 +680,13 @@ static void keep_payload(struct packet *p, const uint8_t *copy)
 	p->payload = p->payload ? copy : NULL;
 }
 
+/* The packet's flow is this worker's and is looked up in its table (with several workers
+ * reading one file, worker 0 peeks every packet but follows only its own). */
+static bool follows(const struct pkt_peek *k)
+{
+	return k->hashed && k->owned;
+}
+
 /* Copies the payload into the slot; false when out of memory. */
 static bool slot_keep(struct ahead_slot *s)
 {
@@ -870,24 +877,27 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		peek(w, dlt, data, hdr->caplen, &s->k);
 		if (w->sn->handoffs)
 			hand_out(w, s->ts, w->packets_read + count, &s->k);
-		if (s->k.l4_done && !slot_keep(s)) {
+		/* A packet handed to another worker is neither copied nor looked up here. */
+		if (s->k.l4_done && !s->k.owned) {
+			keep_payload(&s->k.p, NULL);
+		} else if (s->k.l4_done && !slot_keep(s)) {
 			sensor_input_error(w->sn, "out of memory for a packet of %u bytes",
 			                   hdr->caplen);
 			rc = PCAP_ERROR; /* the first input error is the one reported */
 			break;
 		}
-		if (s->k.hashed)
+		if (follows(&s->k))
 			flow_table_prefetch_bucket(&w->flows, s->k.hash);
 		count++;
 		if (count >= AHEAD_ENTRY) {
 			const struct ahead_slot *m = &ring[(head + AHEAD_ENTRY - 1) % AHEAD];
-			if (m->k.hashed)
+			if (follows(&m->k))
 				flow_table_prefetch_entry(&w->flows, m->k.hash,
 				                          m->k.p.payload_len > 0);
 		}
 		if (count >= AHEAD_STATE) {
 			const struct ahead_slot *m = &ring[(head + AHEAD_STATE - 1) % AHEAD];
-			if (m->k.hashed && m->k.p.payload_len > 0)
+			if (follows(&m->k) && m->k.p.payload_len > 0)
 				flow_table_prefetch_state(&w->flows, m->k.hash);
 		}
 	}
