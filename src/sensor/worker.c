@@ -852,7 +852,8 @@ static void take_all(struct worker *w)
 		if (count >= AHEAD_STATE) {
 			const struct hand_entry *m = ring[(head + AHEAD_STATE - 1) % AHEAD].e;
 			if (m->kind == HAND_PACKET && m->k.hashed && m->k.p.payload_len > 0)
-				flow_table_prefetch_state(&w->flows, m->k.hash);
+				flow_table_prefetch_state(&w->flows, m->k.hash, &m->k.p.src,
+				                          m->k.p.sport);
 		}
 	}
 }
@@ -898,7 +899,8 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		if (count >= AHEAD_STATE) {
 			const struct ahead_slot *m = &ring[(head + AHEAD_STATE - 1) % AHEAD];
 			if (follows(&m->k) && m->k.p.payload_len > 0)
-				flow_table_prefetch_state(&w->flows, m->k.hash);
+				flow_table_prefetch_state(&w->flows, m->k.hash, &m->k.p.src,
+				                          m->k.p.sport);
 		}
 	}
 	for (; count; count--, head = (head + 1) % AHEAD)
