@@ -217,6 +217,39 @@ static void test_segment_order_is_by_start(void **state)
 	flow_table_destroy(&t);
 }
 
+/* Clearing forgets every flow at once and leaves the table as a fresh one: nothing found,
+ * both orders empty, every entry zero, and all of the pool usable again. */
+static void test_clear_forgets_everything(void **state)
+{
+	(void)state;
+	enum { N = 40 };
+	struct flow_table t;
+	assert_true(flow_table_init(&t, N));
+	for (int round = 0; round < 2; round++) {
+		for (uint16_t i = 0; i < N; i++) {
+			struct flow_key k = key_of(i);
+			struct flow *f = flow_table_insert(&t, hash_of(&k), &k);
+			assert_non_null(f);
+			f->packets = 3;
+			f->tcp[1].next_seq = 777;
+			flow_table_touch(&t, f);
+		}
+		struct flow_key extra = key_of(N);
+		assert_null(flow_table_insert(&t, hash_of(&extra), &extra)); /* full */
+		flow_table_remove(&t, &t.pool[5]);                          /* one on the free list */
+		flow_table_clear(&t);
+		bool reverse;
+		for (uint16_t i = 0; i < N; i++)
+			assert_null(find(&t, i, &reverse));
+		assert_null(flow_table_oldest(&t));
+		assert_null(flow_table_oldest_segment(&t));
+		static const struct flow zero;
+		for (uint32_t i = 0; i < N; i++)
+			assert_memory_equal(&t.pool[i], &zero, sizeof zero);
+	}
+	flow_table_destroy(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +258,7 @@ int main(void)
 	        cmocka_unit_test(test_oldest_follows_touch_order_through_ring_compaction),
 	        cmocka_unit_test(test_ring_squeeze_keeps_the_order),
 	        cmocka_unit_test(test_segment_order_is_by_start),
+	        cmocka_unit_test(test_clear_forgets_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,13 +91,23 @@ static void write_all(struct exporter *x, int fd, const char *p, size_t len)
 	}
 }
 
+/* Asks the kernel to start writing what is in the page cache now, without waiting: the fsync
+ * at the end then finds little left to do (on the bench it waited ~5 ms for the 4.5 MB of
+ * records written in the last second). A hint: an error only means fsync does it all. */
+static void start_writeback(int fd)
+{
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 static void hand_over(struct exporter *x, int fd, struct linebuf *b, uint64_t *count, uint64_t n)
 {
 	if (b->len == 0)
 		return;
 	pthread_mutex_lock(&x->lock);
-	if (!x->up)
+	if (!x->up) {
 		write_all(x, fd, b->data, b->len);
+		start_writeback(fd);
+	}
 	else if (count == &x->records)
 		uploader_records(x->up, b->data, b->len, n);
 	else

@@ -184,6 +184,10 @@ FLOW_PREFETCH flow_table_prefetch_state(const struct flow_table *t, uint32_t has
  * full (the caller evicts the oldest with flow_table_oldest() and retries). */
 struct flow *flow_table_insert(struct flow_table *t, uint32_t hash, const struct flow_key *key);
 void flow_table_remove(struct flow_table *t, struct flow *f);
+/* Forgets every flow at once, as if each had been removed (all entries free and zero, the
+ * index and both orders empty): the end of a run, where removing the bench's 115,000 flows
+ * one by one took ~3 ms. The caller has released what they point to. */
+void flow_table_clear(struct flow_table *t);
 /* Moves f to the young end of the last-packet order. */
 void flow_table_touch(struct flow_table *t, struct flow *f);
 /* Moves f to the young end of the segment list (its segment restarted). */

@@ -167,13 +167,20 @@ static void flush_segment(struct worker *w, struct flow *f)
 	}
 }
 
-/* Flushes and forgets a flow: its matcher state is wiped with it. */
-static void end_flow(struct worker *w, struct flow *f)
+/* Flushes a flow and releases what it points to: its matcher state is wiped. */
+static void finish_flow(struct worker *w, struct flow *f)
 {
 	flush_segment(w, f);
 	matcher_stream_close(f->hs[0]);
 	matcher_stream_close(f->hs[1]);
+	f->hs[0] = f->hs[1] = NULL;
 	record_free(f, &w->sels);
+}
+
+/* Flushes and forgets a flow. */
+static void end_flow(struct worker *w, struct flow *f)
+{
+	finish_flow(w, f);
 	flow_table_remove(&w->flows, f);
 }
 
@@ -623,9 +630,9 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 	process(w, ts, &k);
 }
 
-static void end_each(struct flow *f, void *ctx)
+static void finish_each(struct flow *f, void *ctx)
 {
-	end_flow(ctx, f);
+	finish_flow(ctx, f);
 }
 
 void worker_finish(struct worker *w)
@@ -636,7 +643,8 @@ void worker_finish(struct worker *w)
 		w->cur.from = interval_start(w, w->now);
 	}
 	frag_table_expire(&w->frags, INT64_MAX);
-	flow_table_each(&w->flows, end_each, w);
+	flow_table_each(&w->flows, finish_each, w);
+	flow_table_clear(&w->flows);
 	close_interval(w, w->now);
 }
 
