@@ -56,28 +56,49 @@ def found_in_files(store, value):
     return hits
 
 
+def hold(url, sql):
+    """A psql session that ran `sql` (ending in a statement printing one row) and keeps its
+    transaction open until commit(session)."""
+    session = subprocess.Popen(["psql", url, "-At", "-v", "ON_ERROR_STOP=1"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    session.stdin.write(sql)
+    session.stdin.flush()
+    session.stdout.readline()  # BEGIN
+    session.stdout.readline()  # the row: the snapshot is taken, the xid assigned
+    return session
+
+
+def commit(session):
+    session.stdin.write("COMMIT;\n")
+    session.stdin.close()
+    session.wait(timeout=30)
+
+
 def purge_past_an_old_snapshot(store, config, now, tag):
-    """PostgreSQL: another session holds a snapshot taken before the purge (as an open
-    REPEATABLE READ transaction, or autovacuum's ANALYZE, would). VACUUM FULL would copy the
-    purged rows into the new files while that snapshot may still see them, so the purge must
-    wait for it: still running a second later, done once the session commits. Returns the
-    purge's completed process."""
-    holder = subprocess.Popen(["psql", store.url, "-At", "-v", "ON_ERROR_STOP=1"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    """PostgreSQL: transactions older than the purge still run. VACUUM FULL would copy the
+    purged rows into the new files while one may still see them, so the purge must wait for
+    each: still running while one is open, done once both commit. Returns the purge's
+    completed process.
+    - Another session of this database holds a snapshot taken before the purge (as an open
+      REPEATABLE READ transaction, or autovacuum's ANALYZE, would).
+    - A transaction in another database of the cluster holds an xid from before the purge (as
+      a concurrent test, or another store of the cluster, does): VACUUM FULL's own snapshot
+      reaches back to it, and until the purge waited for it too one of five full test runs
+      found a purged value copied into the new files."""
     # SELECT 1 takes the transaction's snapshot without locking any table of the store: a
     # lock would make VACUUM FULL wait anyway, hiding what this is about.
-    holder.stdin.write("BEGIN ISOLATION LEVEL REPEATABLE READ;\nSELECT 1;\n")
-    holder.stdin.flush()
-    holder.stdout.readline()  # BEGIN
-    holder.stdout.readline()  # 1: the snapshot is taken
+    here = hold(store.url, "BEGIN ISOLATION LEVEL REPEATABLE READ;\nSELECT 1;\n")
+    elsewhere = hold(acdserver.pg_url(), "BEGIN;\nSELECT txid_current();\n")
     purge = subprocess.Popen([acdtest.ACD, "--db", store.url, "--keys", store.keys, "purge",
                               "--config", config, "--now", iso(now)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
     check(purge.poll() is None, f"{tag}: the purge waits for the older snapshot")
-    holder.stdin.write("COMMIT;\n")
-    holder.stdin.close()
-    holder.wait(timeout=30)
+    commit(here)
+    time.sleep(1.0)
+    check(purge.poll() is None,
+          f"{tag}: the purge waits for the older transaction in another database")
+    commit(elsewhere)
     stdout, stderr = purge.communicate(timeout=120)
     return subprocess.CompletedProcess(purge.args, purge.returncode, stdout, stderr)
 

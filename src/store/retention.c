@@ -116,11 +116,16 @@ static const char *first_value(struct db_rows *r)
 	return db_rows_count(r) == 1 ? db_rows_get(r, 0, 0) : NULL;
 }
 
-/* VACUUM FULL copies a deleted row into the new files as long as some transaction in this
- * database may still see it (an open snapshot taken before the purge committed; autovacuum's
- * ANALYZE takes one too): the purged values would survive the rewrite. So wait until no
- * other backend here holds a snapshot older than an xid taken after the purge. False (with
- * out->scrub saying why) when one still does after SCRUB_WAIT_MS. */
+/* VACUUM FULL copies a deleted row into the new files as long as some transaction may still
+ * see it, and the purged values would survive the rewrite:
+ *  - another backend of this database holding a snapshot taken before the purge committed
+ *    (an open REPEATABLE READ transaction; autovacuum's ANALYZE takes one too);
+ *  - a transaction anywhere in the cluster that was running when the purge committed:
+ *    VACUUM FULL's own snapshot then reaches back to it (xids are cluster-wide), and its
+ *    horizon with it. A concurrent test's write in another database did this in one of
+ *    five full test runs.
+ * So wait until neither holds for an xid taken after the purge. False (with out->scrub
+ * saying why) when one still does after SCRUB_WAIT_MS. */
 static bool older_snapshots_gone(struct db_conn *c, struct purge_result *out)
 {
 	struct acd_error e = {0};
@@ -136,32 +141,34 @@ static bool older_snapshots_gone(struct db_conn *c, struct purge_result *out)
 	const char *p[1] = {after};
 	for (int waited = 0;; waited += 50) {
 		/* age(xmin) counts back from the next xid, as the snapshot's xmax does: a backend
-		 * whose xmin is older than `after` has the larger age. */
+		 * whose xmin is older than `after` has the larger age. This statement's own
+		 * snapshot (it has no xid) has as xmin the oldest xid still running anywhere. */
 		r = NULL;
 		if (db_query(c,
-		             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-		             "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND "
-		             "age(backend_xmin) > "
+		             "SELECT 'backend ' || pid FROM pg_stat_activity "
+		             "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+		             "AND backend_xmin IS NOT NULL AND age(backend_xmin) > "
 		             "pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
-		             "- CAST($1 AS BIGINT) LIMIT 1",
+		             "- CAST($1 AS BIGINT) "
+		             "UNION ALL SELECT 'a transaction of the cluster' "
+		             "WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint < CAST($1 AS BIGINT) "
+		             "LIMIT 1",
 		             p, 1, &r, &e) != ACD_OK) {
 			snprintf(out->scrub, sizeof out->scrub, "pg_stat_activity failed: %s",
 			         e.msg);
 			return false;
 		}
-		const char *pid = db_rows_count(r) > 0 ? db_rows_get(r, 0, 0) : NULL;
-		if (!pid) {
+		const char *who = db_rows_count(r) > 0 ? db_rows_get(r, 0, 0) : NULL;
+		if (!who) {
 			db_rows_free(r);
 			return true;
 		}
 		if (waited >= SCRUB_WAIT_MS) {
 			snprintf(out->scrub, sizeof out->scrub,
-			         "VACUUM FULL not run: a transaction older than the purge (backend "
-			         "%s) "
-			         "can still see the purged rows; they stay in the files until the "
-			         "next "
+			         "VACUUM FULL not run: a transaction older than the purge (%s) can "
+			         "still see the purged rows; they stay in the files until the next "
 			         "purge",
-			         pid);
+			         who);
 			db_rows_free(r);
 			return false;
 		}
