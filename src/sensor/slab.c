@@ -61,6 +61,25 @@ void slab_free(struct slab *s, void *p)
 	s->free = p;
 }
 
+void slab_wipe_all(struct slab *s)
+{
+	struct slab_chunk *head = s->chunks;
+	s->free = NULL;
+	if (!head)
+		return;
+	/* The newest chunk (the list's head) is carved up to bump and stays, to carve again;
+	 * the older ones are carved whole and go. */
+	char *blocks = (char *)head + CHUNK_HEADER;
+	sodium_memzero(blocks, (size_t)(s->bump - blocks));
+	for (struct slab_chunk *c = head->next, *next; c; c = next) {
+		next = c->next;
+		sodium_memzero((char *)c + CHUNK_HEADER, SLAB_CHUNK - CHUNK_HEADER);
+		huge_unmap(c, SLAB_CHUNK);
+	}
+	head->next = NULL;
+	s->bump = blocks;
+}
+
 void slab_destroy(struct slab *s)
 {
 	while (s->chunks) {

@@ -33,6 +33,11 @@ void slab_init(struct slab *s, size_t size);
 void *slab_alloc(struct slab *s);
 /* Wipes the block and keeps it for the next slab_alloc(). */
 void slab_free(struct slab *s, void *p);
+/* Wipes every block, handed out or free, in one pass, and makes them all free again (keeping
+ * the newest chunk, unmapping the others): as if each block had been freed, for a worker's
+ * end, where freeing 160,000 stream states one by one took ~6 ms. The blocks handed out must
+ * not be used again. */
+void slab_wipe_all(struct slab *s);
 /* Unmaps every chunk; every block must have been freed (or be abandoned with it). */
 void slab_destroy(struct slab *s);
 

@@ -635,6 +635,15 @@ static void finish_each(struct flow *f, void *ctx)
 	finish_flow(ctx, f);
 }
 
+/* finish_flow but for the stream states, which worker_finish wipes all at once. */
+static void finish_each_but_streams(struct flow *f, void *ctx)
+{
+	struct worker *w = ctx;
+	flush_segment(w, f);
+	f->hs[0] = f->hs[1] = NULL;
+	record_free(f, &w->sels);
+}
+
 void worker_finish(struct worker *w)
 {
 	if (!w->started) {
@@ -643,7 +652,12 @@ void worker_finish(struct worker *w)
 		w->cur.from = interval_start(w, w->now);
 	}
 	frag_table_expire(&w->frags, INT64_MAX);
-	flow_table_each(&w->flows, finish_each, w);
+	if (w->streams_in_slab) {
+		flow_table_each(&w->flows, finish_each_but_streams, w);
+		slab_wipe_all(&w->streams);
+	} else {
+		flow_table_each(&w->flows, finish_each, w);
+	}
 	flow_table_clear(&w->flows);
 	close_interval(w, w->now);
 }
@@ -924,6 +938,7 @@ void *worker_run_files(void *arg)
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	matcher_thread_slab(&w->streams);
+	w->streams_in_slab = true;
 	if (w->id > 0) { /* worker 0 reads for it */
 		take_all(w);
 		goto done;
@@ -969,6 +984,7 @@ void *worker_run_live(void *arg)
 	struct sensor *sn = w->sn;
 	pcap_t *h = sn->live[w->id];
 	matcher_thread_slab(&w->streams);
+	w->streams_in_slab = true;
 	w->id_epoch_ms = sn->start_time > 0 ? (uint64_t)sn->start_time / 1000 : 0;
 	/* Every worker starts its clock at the same moment, so all of them report every
 	 * statistics interval and the merger can close each one. */
