@@ -236,7 +236,8 @@ static void test_clear_forgets_everything(void **state)
 		}
 		struct flow_key extra = key_of(N);
 		assert_null(flow_table_insert(&t, hash_of(&extra), &extra)); /* full */
-		flow_table_remove(&t, &t.pool[5]);                          /* one on the free list */
+		/* One on the free list too. */
+		flow_table_remove(&t, &t.pool[5]);
 		flow_table_clear(&t);
 		bool reverse;
 		for (uint16_t i = 0; i < N; i++)

@@ -107,11 +107,11 @@ static void hand_over(struct exporter *x, int fd, struct linebuf *b, uint64_t *c
 	if (!x->up) {
 		write_all(x, fd, b->data, b->len);
 		start_writeback(fd);
-	}
-	else if (count == &x->records)
+	} else if (count == &x->records) {
 		uploader_records(x->up, b->data, b->len, n);
-	else
+	} else {
 		uploader_stats(x->up, b->data, b->len, n);
+	}
 	*count += n;
 	pthread_mutex_unlock(&x->lock);
 	b->len = 0;

@@ -31,9 +31,9 @@ struct worker {
 	struct flow_table flows;
 	struct frag_table frags;
 	struct matcher_scratch *scratch;
-	struct slab streams; /* Hyperscan stream state of this worker's flows */
+	struct slab streams;  /* Hyperscan stream state of this worker's flows */
 	bool streams_in_slab; /* all of it: this thread named `streams` to the matcher */
-	struct slab sels;    /* record fields of its selected flows */
+	struct slab sels;     /* record fields of its selected flows */
 	struct interval_stats cur;
 	bool started;
 	acd_time now, next_tick;

@@ -151,8 +151,8 @@ static bool older_snapshots_gone(struct db_conn *c, struct purge_result *out)
 		             "pg_snapshot_xmax(pg_current_snapshot())::text::bigint "
 		             "- CAST($1 AS BIGINT) "
 		             "UNION ALL SELECT 'a transaction of the cluster' "
-		             "WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint < CAST($1 AS BIGINT) "
-		             "LIMIT 1",
+		             "WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+		             "< CAST($1 AS BIGINT) LIMIT 1",
 		             p, 1, &r, &e) != ACD_OK) {
 			snprintf(out->scrub, sizeof out->scrub, "pg_stat_activity failed: %s",
 			         e.msg);
