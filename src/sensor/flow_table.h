@@ -120,9 +120,9 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
  * first asks for its hash bucket, the second (some packets later, the bucket now cached) for
  * the entry the bucket names, or the free entry a new flow would take: its first two lines,
  * and with `cold` (a packet with payload, which reads the TCP sequence state and the stream
- * handles) the other two; the third (the entry now cached) for what the entry points to: its
- * Hyperscan stream states and record fields. Hints only: they change nothing, so a table
- * changed in between costs a wasted fetch, never a wrong answer. */
+ * handles) the other two; the third (the entry now cached) for what the entry points to: the
+ * Hyperscan stream state of the packet's direction and the record fields. Hints only: they
+ * change nothing, so a table changed in between costs a wasted fetch, never a wrong answer. */
 /* always_inline, because a prefetch is invisible to the compiler: GCC judges a helper that
  * only reads memory and prefetches to be pure, and drops a call whose result is unused
  * (cd-dce) unless the body is inlined before that pass. Until this attribute the entry hint
@@ -146,17 +146,6 @@ FLOW_PREFETCH flow_table_prefetch_entry(const struct flow_table *t, uint32_t has
 		__builtin_prefetch(&t->pool[i].act_prev, 1);
 		__builtin_prefetch(&t->pool[i].hs, 1);
 	}
-}
-
-/* What flow f points to: its stream states and record fields. */
-FLOW_PREFETCH flow_prefetch_state(const struct flow *f)
-{
-	if (f->hs[0])
-		__builtin_prefetch(f->hs[0], 1);
-	if (f->hs[1])
-		__builtin_prefetch(f->hs[1], 1);
-	if (f->sel)
-		__builtin_prefetch(f->sel, 1);
 }
 
 /* For a packet src:sport → …: only the stream state of the packet's own direction (a TCP flow
