@@ -277,9 +277,11 @@ void flow_table_each(struct flow_table *t, void (*visit)(struct flow *f, void *c
 	 * run the worker wipes them all at once.) */
 	enum { EACH_AHEAD = 8 };
 	for (uint32_t i = 0; i < t->used; i++) {
-		const struct flow *n = &t->pool[i + EACH_AHEAD < t->used ? i + EACH_AHEAD : i];
-		if (n->qslot != FLOW_NONE && n->sel)
-			__builtin_prefetch(n->sel, 1);
+		if (i + EACH_AHEAD < t->used) {
+			const struct flow *n = &t->pool[i + EACH_AHEAD];
+			if (n->qslot != FLOW_NONE && n->sel)
+				__builtin_prefetch(n->sel, 1);
+		}
 		if (t->pool[i].qslot != FLOW_NONE)
 			visit(&t->pool[i], ctx);
 	}

@@ -926,13 +926,21 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 	return rc;
 }
 
+/* Names the worker's slab to the matcher for the calling thread (its allocator hook has no
+ * context argument): every stream state this worker opens from now on is in it, which lets
+ * worker_finish wipe them all in one pass. */
+static void use_stream_slab(struct worker *w)
+{
+	matcher_thread_slab(&w->streams);
+	w->streams_in_slab = true;
+}
+
 void *worker_run_files(void *arg)
 {
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	char errbuf[PCAP_ERRBUF_SIZE];
-	matcher_thread_slab(&w->streams);
-	w->streams_in_slab = true;
+	use_stream_slab(w);
 	if (w->id > 0) { /* worker 0 reads for it */
 		take_all(w);
 		goto done;
@@ -977,8 +985,7 @@ void *worker_run_live(void *arg)
 	struct worker *w = arg;
 	struct sensor *sn = w->sn;
 	pcap_t *h = sn->live[w->id];
-	matcher_thread_slab(&w->streams);
-	w->streams_in_slab = true;
+	use_stream_slab(w);
 	w->id_epoch_ms = sn->start_time > 0 ? (uint64_t)sn->start_time / 1000 : 0;
 	/* Every worker starts its clock at the same moment, so all of them report every
 	 * statistics interval and the merger can close each one. */
