@@ -817,8 +817,9 @@ static void take(struct worker *w, struct hand_entry *e)
 }
 
 /* Look-ahead distances, in packets before a packet's turn: its bucket is fetched AHEAD
- * packets before, its entry (the bucket now cached) AHEAD_ENTRY before, and for a packet with
- * payload its matcher streams and record fields (the entry now cached) AHEAD_STATE before.
+ * packets before, its entry (the bucket now cached) AHEAD_ENTRY before, and AHEAD_STATE before
+ * (the entry now cached) the chain's next entry if the first is another flow's, or for a packet
+ * with payload its matcher stream and record fields.
  * 8/4/2 measured best of 16/8/4, 12/6/3, 8/4/1 and 8/5/2 (bench/README.md). */
 #define AHEAD       8
 #define AHEAD_ENTRY 4
@@ -867,9 +868,9 @@ static void take_all(struct worker *w)
 		}
 		if (count >= AHEAD_STATE) {
 			const struct hand_entry *m = ring[(head + AHEAD_STATE - 1) % AHEAD].e;
-			if (m->kind == HAND_PACKET && m->k.hashed && m->k.p.payload_len > 0)
+			if (m->kind == HAND_PACKET && m->k.hashed)
 				flow_table_prefetch_state(&w->flows, m->k.hash, &m->k.p.src,
-				                          m->k.p.sport);
+				                          m->k.p.sport, m->k.p.payload_len > 0);
 		}
 	}
 }
@@ -914,9 +915,9 @@ static int read_ahead(struct worker *w, pcap_t *h, int dlt)
 		}
 		if (count >= AHEAD_STATE) {
 			const struct ahead_slot *m = &ring[(head + AHEAD_STATE - 1) % AHEAD];
-			if (follows(&m->k) && m->k.p.payload_len > 0)
+			if (follows(&m->k))
 				flow_table_prefetch_state(&w->flows, m->k.hash, &m->k.p.src,
-				                          m->k.p.sport);
+				                          m->k.p.sport, m->k.p.payload_len > 0);
 		}
 	}
 	for (; count; count--, head = (head + 1) % AHEAD)
