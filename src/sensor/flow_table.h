@@ -122,8 +122,8 @@ struct flow *flow_table_find(struct flow_table *t, uint32_t hash, const struct i
  * and with `cold` (a packet with payload, which reads the TCP sequence state and the stream
  * handles) the other two; the third (the entry now cached) for the chain's next entry when
  * the first is another flow's, else for what the entry points to: the Hyperscan stream state
- * of the packet's direction and the record fields. Hints only: they
- * change nothing, so a table changed in between costs a wasted fetch, never a wrong answer. */
+ * of the packet's direction and the record fields. Hints only: they change nothing, so a
+ * table changed in between costs a wasted fetch, never a wrong answer. */
 /* always_inline, because a prefetch is invisible to the compiler: GCC judges a helper that
  * only reads memory and prefetches to be pure, and drops a call whose result is unused
  * (cd-dce) unless the body is inlined before that pass. Until this attribute the entry hint
